@@ -1,0 +1,877 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The case: a customer petition, complaint, claim, suggestion or compliment.
+"""
+import datetime as dt
+from collections import defaultdict
+
+from sql import Null
+from sql.functions import CharLength
+
+from trytond.i18n import gettext
+from trytond.model import (
+    ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.model.exceptions import AccessError
+from trytond.modules.company.model import (
+    employee_field, reset_employee, set_employee)
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .calendar import get_calendar, to_local, to_utc
+from .exceptions import CaseError, CaseValidationError, ExtensionError
+from .notify import notify_customer, notify_users
+from .reminder import ReminderMixin
+
+KINDS = [
+    ('petition', "Petition"),
+    ('complaint', "Complaint"),
+    ('claim', "Claim"),
+    ('suggestion', "Suggestion"),
+    ('compliment', "Compliment"),
+    ]
+PETITION_KINDS = [
+    (None, ""),
+    ('general', "General"),
+    ('information', "Documents or Information"),
+    ('consultation', "Consultation"),
+    ]
+CHANNELS = [
+    ('in_person', "In Person"),
+    ('phone', "Phone"),
+    ('email', "E-mail"),
+    ('chat', "Chat"),
+    ('web', "Web Form"),
+    ('social', "Social Network"),
+    ('box', "Suggestion Box"),
+    ('regulator', "Regulator Notification"),
+    ]
+PRIORITIES = [
+    ('low', "Low"),
+    ('normal', "Normal"),
+    ('high', "High"),
+    ('emergency', "Emergency"),
+    ]
+EMERGENCIES = [
+    (None, ""),
+    ('safety', "Safety"),
+    ('health', "Health"),
+    ('environment', "Environment"),
+    ]
+TERM_UNITS = [
+    ('day', "Business Days"),
+    ('hour', "Hours"),
+    ]
+# The states in which the case runs against its term
+OPEN_STATES = ['registered', 'analysis', 'assigned', 'waiting']
+# The fields from which the term and the due date are computed
+TERM_FIELDS = {
+    'kind', 'petition_kind', 'priority', 'routing_rule', 'received',
+    'extension_duration', 'company'}
+
+
+class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
+    "Customer Care Case"
+    __name__ = 'customer_care.case'
+    _rec_name = 'number'
+    _history = True
+
+    _states = {
+        'readonly': ~Eval('state').in_(['draft', 'registered', 'analysis']),
+        }
+
+    number = fields.Char("Number", readonly=True)
+    company = fields.Many2One(
+        'company.company', "Company", required=True,
+        states={
+            'readonly': Eval('state') != 'draft',
+            })
+    kind = fields.Selection(KINDS, "Kind", required=True, states=_states)
+    petition_kind = fields.Selection(
+        PETITION_KINDS, "Petition Kind", sort=False,
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'petition',
+            'required': Eval('kind') == 'petition',
+            },
+        help="Sets the legal term of a petition.")
+    channel = fields.Selection(
+        CHANNELS, "Channel", required=True, sort=False,
+        states={
+            'readonly': Eval('state') != 'draft',
+            })
+    customer = fields.Many2One(
+        'party.party', "Customer", required=True, states=_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    contact_name = fields.Char("Contact Name", states=_states)
+    contact_email = fields.Char("Contact E-mail", states=_states)
+    contact_phone = fields.Char("Contact Phone", states=_states)
+    contract = fields.Many2One(
+        'sale.subscription', "Contract",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            If(Eval('customer'),
+                ('party', '=', Eval('customer', -1)),
+                ()),
+            ],
+        states=_states)
+    service = fields.Many2One(
+        'product.product', "Service",
+        domain=[
+            ('type', '=', 'service'),
+            ],
+        context={
+            'company': Eval('company', -1),
+            },
+        states=_states, depends={'company'})
+    quality_attribute = fields.Many2One(
+        'customer_care.quality_attribute', "Quality Attribute",
+        states=_states)
+    regulator_classification = fields.Many2One(
+        'customer_care.regulator_classification', "Regulator Classification",
+        states=_states)
+    regulator_reference = fields.Char(
+        "Regulator Reference",
+        states={
+            'invisible': Eval('channel') != 'regulator',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="The filing number given by the regulator.")
+    subject = fields.Char("Subject", required=True, states=_states)
+    description = fields.Text("Description", states=_states)
+    received = fields.DateTime(
+        "Received", required=True,
+        states={
+            'readonly': Eval('state') != 'draft',
+            })
+    priority = fields.Selection(
+        PRIORITIES, "Priority", required=True, sort=False, states=_states)
+    emergency = fields.Selection(
+        EMERGENCIES, "Emergency", sort=False,
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('priority') != 'emergency',
+            'required': Eval('priority') == 'emergency',
+            })
+    team = fields.Many2One(
+        'customer_care.team', "Team",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        states={
+            'readonly': Eval('state').in_(['answered', 'closed', 'cancelled']),
+            })
+    responsible = fields.Many2One(
+        'res.user', "Responsible",
+        states={
+            'readonly': Eval('state').in_(['answered', 'closed', 'cancelled']),
+            'required': Eval('state').in_(['assigned', 'waiting']),
+            })
+    routing_rule = fields.Many2One(
+        'customer_care.routing.rule', "Routing Rule", readonly=True,
+        help="The rule that routed the case when it was registered.")
+    term_duration = fields.Integer("Term", readonly=True)
+    term_unit = fields.Selection(
+        TERM_UNITS, "Term Unit", readonly=True, sort=False)
+    initial_due_date = fields.Date("Initial Due Date", readonly=True)
+    due_date = fields.Date(
+        "Due Date", readonly=True,
+        help="The last day to answer, extension included.")
+    deadline = fields.DateTime(
+        "Deadline", readonly=True,
+        help="The last moment to answer, extension included.")
+    extension_duration = fields.Integer("Extension", readonly=True)
+    extension_reason = fields.Text(
+        "Extension Reason", readonly=True,
+        states={
+            'invisible': ~Eval('extension_duration'),
+            })
+    extended_on = fields.Date(
+        "Extended On", readonly=True,
+        states={
+            'invisible': ~Eval('extension_duration'),
+            })
+    days_remaining = fields.Function(
+        fields.Integer("Days Remaining",
+            help="The business days left until the due date "
+            "(negative when overdue)."),
+        'get_days_remaining')
+    due_status = fields.Function(
+        fields.Selection([
+                (None, ""),
+                ('on_track', "On Track"),
+                ('due_soon', "Due Soon"),
+                ('overdue', "Overdue"),
+                ], "Due Status"),
+        'get_days_remaining')
+    information_requests = fields.One2Many(
+        'customer_care.case.information_request', 'case',
+        "Information Requests",
+        states={
+            'readonly': ~Eval('state').in_(
+                ['registered', 'analysis', 'assigned', 'waiting']),
+            })
+    answer = fields.Text(
+        "Answer",
+        states={
+            'readonly': ~Eval('state').in_(
+                ['registered', 'analysis', 'assigned', 'waiting']),
+            })
+    answer_date = fields.DateTime("Answer Date", readonly=True)
+    on_time = fields.Boolean(
+        "On Time", readonly=True,
+        help="Whether the answer was given before the deadline.")
+    closed_date = fields.DateTime("Closed Date", readonly=True)
+    registered_by = employee_field(
+        "Registered By", states=['registered', 'analysis', 'assigned',
+            'waiting', 'answered', 'closed', 'cancelled'])
+    analysed_by = employee_field(
+        "Analysed By", states=['analysis', 'assigned', 'waiting', 'answered',
+            'closed', 'cancelled'])
+    assigned_by = employee_field(
+        "Assigned By", states=['assigned', 'waiting', 'answered', 'closed',
+            'cancelled'])
+    answered_by = employee_field(
+        "Answered By", states=['answered', 'closed', 'cancelled'])
+    closed_by = employee_field("Closed By", states=['closed', 'cancelled'])
+    cancelled_by = employee_field("Cancelled By", states=['cancelled'])
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('registered', "Registered"),
+            ('analysis', "In Analysis"),
+            ('assigned', "Assigned"),
+            ('waiting', "Waiting for Information"),
+            ('answered', "Answered"),
+            ('closed', "Closed"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        cls.number.search_unaccented = False
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.number, Index.Similarity())),
+                Index(t, (t.customer, Index.Equality())),
+                Index(t, (t.responsible, Index.Equality())),
+                Index(t, (t.due_date, Index.Range()),
+                    where=t.state.in_(OPEN_STATES)),
+                Index(
+                    t,
+                    (t.state, Index.Equality(cardinality='low')),
+                    where=t.state.in_(['draft'] + OPEN_STATES + ['answered'])),
+                })
+        cls._order = [
+            ('received', 'DESC'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('draft', 'registered'),
+            ('registered', 'analysis'),
+            ('registered', 'assigned'),
+            ('analysis', 'assigned'),
+            ('assigned', 'analysis'),
+            ('analysis', 'waiting'),
+            ('assigned', 'waiting'),
+            ('waiting', 'assigned'),
+            ('analysis', 'answered'),
+            ('assigned', 'answered'),
+            ('answered', 'analysis'),
+            ('answered', 'closed'),
+            ('registered', 'closed'),
+            ('analysis', 'closed'),
+            ('draft', 'cancelled'),
+            ('registered', 'cancelled'),
+            ('analysis', 'cancelled'),
+            ('assigned', 'cancelled'),
+            ('waiting', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft'] + OPEN_STATES),
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'icon': 'tryton-undo',
+                    'depends': ['state'],
+                    },
+                'register': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'analyse': {
+                    'invisible': ~Eval('state').in_(['registered', 'assigned']),
+                    'icon': If(Eval('state') == 'assigned',
+                        'tryton-back', 'tryton-forward'),
+                    'depends': ['state'],
+                    },
+                'assign': {
+                    'invisible': ~Eval('state').in_(['registered', 'analysis']),
+                    'readonly': ~Eval('responsible'),
+                    'icon': 'tryton-forward',
+                    'depends': ['state', 'responsible'],
+                    },
+                'wait': {
+                    'invisible': ~Eval('state').in_(['analysis', 'assigned']),
+                    'readonly': ~Eval('information_requests', [0]),
+                    'depends': ['state', 'information_requests'],
+                    },
+                'respond': {
+                    'invisible': ~Eval('state').in_(['analysis', 'assigned']),
+                    'readonly': ~Eval('answer'),
+                    'icon': 'tryton-ok',
+                    'depends': ['state', 'answer'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') != 'answered',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': Eval('state') != 'answered',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'pass_on': {
+                    'invisible': ((Eval('kind') != 'compliment')
+                        | ~Eval('state').in_(['registered', 'analysis'])),
+                    'icon': 'tryton-forward',
+                    'depends': ['kind', 'state'],
+                    },
+                'extend': {
+                    'invisible': (~Eval('state').in_(OPEN_STATES)
+                        | Bool(Eval('extension_duration'))),
+                    'depends': ['state', 'extension_duration'],
+                    },
+                })
+
+    @classmethod
+    def order_number(cls, tables):
+        table, _ = tables[None]
+        return [CharLength(table.number), table.number]
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @classmethod
+    def default_kind(cls):
+        return 'petition'
+
+    @classmethod
+    def default_petition_kind(cls):
+        return 'general'
+
+    @classmethod
+    def default_channel(cls):
+        return 'email'
+
+    @classmethod
+    def default_priority(cls):
+        return 'normal'
+
+    @classmethod
+    def default_received(cls):
+        return dt.datetime.now().replace(microsecond=0)
+
+    @fields.depends('kind', 'petition_kind')
+    def on_change_kind(self):
+        if self.kind != 'petition':
+            self.petition_kind = None
+        elif not self.petition_kind:
+            self.petition_kind = 'general'
+
+    @fields.depends('priority', 'emergency')
+    def on_change_priority(self):
+        if self.priority != 'emergency':
+            self.emergency = None
+
+    @fields.depends('customer', 'contact_email', 'contact_phone',
+        'contact_name')
+    def on_change_customer(self):
+        if self.customer:
+            if not self.contact_name:
+                self.contact_name = self.customer.name
+            if not self.contact_email:
+                self.contact_email = self.customer.email
+            if not self.contact_phone:
+                self.contact_phone = (
+                    self.customer.mobile or self.customer.phone)
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'cancelled', 'muted',
+                    If(Eval('due_status') == 'overdue', 'danger', ''))),
+            ('/tree/field[@name="days_remaining"]', 'visual',
+                If(Eval('due_status') == 'overdue', 'danger',
+                    If(Eval('due_status') == 'due_soon', 'warning',
+                        If(Eval('due_status') == 'on_track', 'success', '')))),
+            ('//group[@id="extension"]', 'states', {
+                    'invisible': ~Eval('extension_duration'),
+                    }),
+            ]
+
+    @classmethod
+    def get_days_remaining(cls, cases, names):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Configuration = pool.get('customer_care.configuration')
+        reminder_days = Configuration(1).reminder_days or 0
+        result = {n: {c.id: None for c in cases} for n in names}
+        by_company = defaultdict(list)
+        for case in cases:
+            if case.state in OPEN_STATES and case.due_date:
+                by_company[case.company].append(case)
+        for company, company_cases in by_company.items():
+            calendar = get_calendar(company)
+            with Transaction().set_context(company=company.id):
+                today = Date.today()
+            for case in company_cases:
+                days = calendar.count_days(today, case.due_date)
+                if 'days_remaining' in result:
+                    result['days_remaining'][case.id] = days
+                if 'due_status' in result:
+                    if days < 0:
+                        status = 'overdue'
+                    elif days <= reminder_days:
+                        status = 'due_soon'
+                    else:
+                        status = 'on_track'
+                    result['due_status'][case.id] = status
+        return result
+
+    def chat_language(self, audience='internal'):
+        language = super().chat_language(audience=audience)
+        if audience == 'public':
+            language = self.customer.lang.code if self.customer.lang else None
+        return language
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Configuration = pool.get('customer_care.configuration')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('number'):
+            company_id = values.get('company', cls.default_company())
+            if company_id is not None:
+                configuration = Configuration(1)
+                if sequence := configuration.get_multivalue(
+                        'case_sequence', company=company_id):
+                    values['number'] = sequence.get()
+        return values
+
+    def get_term(self):
+        "Return the (duration, unit) of the term that applies to the case"
+        pool = Pool()
+        Term = pool.get('customer_care.term')
+        if self.routing_rule and self.routing_rule.term_duration:
+            return self.routing_rule.term_duration, self.routing_rule.term_unit
+        term = Term.get_term(self.kind, self.petition_kind, self.priority)
+        if term:
+            return term.duration, term.unit
+        return None, None
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        if self.state in {'answered', 'closed', 'cancelled'}:
+            return values
+        if field_names is not None and not (TERM_FIELDS & set(field_names)):
+            return values
+        duration, unit = self.get_term()
+        computed = {
+            'term_duration': duration,
+            'term_unit': unit,
+            'initial_due_date': None,
+            'due_date': None,
+            'deadline': None,
+            }
+        if duration is not None and self.received:
+            calendar = get_calendar(self.company)
+            received = to_local(self.received, self.company)
+            due_date, _ = calendar.deadline(received, duration, unit)
+            computed['initial_due_date'] = due_date
+            if self.extension_duration:
+                due_date, deadline = calendar.deadline(
+                    received, duration + self.extension_duration, unit)
+            else:
+                due_date, deadline = calendar.deadline(
+                    received, duration, unit)
+            computed['due_date'] = due_date
+            computed['deadline'] = to_utc(deadline, self.company)
+        for name, value in computed.items():
+            if getattr(self, name) != value:
+                values[name] = value
+        return values
+
+    @classmethod
+    def validate_fields(cls, cases, field_names):
+        super().validate_fields(cases, field_names)
+        cls.check_due_date(cases, field_names)
+
+    @classmethod
+    def check_due_date(cls, cases, field_names=None):
+        if field_names and not (field_names & {'received', 'due_date'}):
+            return
+        for case in cases:
+            if (case.due_date and case.received
+                    and case.due_date < case.received.date()):
+                raise CaseValidationError(gettext(
+                        'customer_care.msg_case_due_before_received',
+                        case=case.rec_name))
+
+    @classmethod
+    def check_modification(cls, mode, cases, values=None, external=False):
+        super().check_modification(
+            mode, cases, values=values, external=external)
+        if mode == 'delete':
+            for case in cases:
+                if case.state not in {'draft', 'cancelled'}:
+                    raise AccessError(gettext(
+                            'customer_care.msg_case_delete_draft',
+                            case=case.rec_name))
+
+    @classmethod
+    def copy(cls, cases, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['number', 'answer', 'answer_date', 'on_time',
+                'closed_date', 'extension_duration', 'extension_reason',
+                'extended_on', 'routing_rule', 'registered_by',
+                'analysed_by', 'assigned_by', 'answered_by', 'closed_by',
+                'cancelled_by']:
+            default.setdefault(name, None)
+        default.setdefault('information_requests', None)
+        default.setdefault('received', cls.default_received())
+        return super().copy(cases, default=default)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    @set_employee('cancelled_by')
+    def cancel(cls, cases):
+        pool = Pool()
+        Request = pool.get('customer_care.case.information_request')
+        Request.cancel([r for c in cases for r in c.information_requests
+                if r.state == 'requested'])
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    @reset_employee('registered_by', 'analysed_by', 'assigned_by',
+        'answered_by', 'closed_by', 'cancelled_by')
+    def draft(cls, cases):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('registered')
+    @set_employee('registered_by')
+    def register(cls, cases):
+        pool = Pool()
+        Rule = pool.get('customer_care.routing.rule')
+        Configuration = pool.get('customer_care.configuration')
+        config = Configuration(1)
+        rules = Rule.search([])
+        to_save = []
+        for case in cases:
+            rule = case.route(rules)
+            case.routing_rule = rule
+            if rule:
+                case.team = rule.team or case.team
+                case.responsible = rule.responsible or case.responsible
+                if rule.priority:
+                    case.priority = rule.priority
+                    if rule.emergency:
+                        case.emergency = rule.emergency
+            elif not case.team:
+                case.team = config.default_team
+            if not case.responsible and case.team and case.team.manager:
+                case.responsible = case.team.manager
+            to_save.append(case)
+        cls.save(to_save)
+        assigned = [c for c in cases if c.responsible]
+        if assigned:
+            cls.notify_responsible(assigned)
+
+    def route(self, rules):
+        "Return the first rule of rules that matches the case"
+        for rule in rules:
+            if rule.company and rule.company != self.company:
+                continue
+            if rule.match(self):
+                return rule
+
+    @classmethod
+    def notify_responsible(cls, cases):
+        by_user = defaultdict(list)
+        for case in cases:
+            by_user[case.responsible].append(case)
+        for user, user_cases in by_user.items():
+            notify_users(
+                [user], user_cases,
+                'customer_care.msg_case_assigned_subject',
+                'customer_care.msg_case_assigned_body',
+                cases=', '.join(c.rec_name for c in user_cases))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('analysis')
+    @set_employee('analysed_by')
+    def analyse(cls, cases):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('assigned')
+    @set_employee('assigned_by')
+    def assign(cls, cases):
+        for case in cases:
+            if not case.responsible:
+                raise CaseError(gettext(
+                        'customer_care.msg_case_assign_responsible',
+                        case=case.rec_name))
+        cls.notify_responsible(cases)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('waiting')
+    def wait(cls, cases):
+        for case in cases:
+            if not any(r.state == 'requested'
+                    for r in case.information_requests):
+                raise CaseError(gettext(
+                        'customer_care.msg_case_wait_no_request',
+                        case=case.rec_name))
+
+    @classmethod
+    @Workflow.transition('assigned')
+    def resume(cls, cases):
+        "Resume the cases whose information requests are all closed"
+        pass
+
+    @classmethod
+    def check_information(cls, cases):
+        "Resume the waiting cases that have no requested information left"
+        to_resume = [c for c in cases
+            if c.state == 'waiting'
+            and not any(r.state == 'requested'
+                for r in c.information_requests)]
+        if to_resume:
+            cls.resume(to_resume)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('answered')
+    @set_employee('answered_by')
+    def respond(cls, cases):
+        now = dt.datetime.now()
+        for case in cases:
+            if not (case.answer or '').strip():
+                raise CaseError(gettext(
+                        'customer_care.msg_case_answer_empty',
+                        case=case.rec_name))
+            cls._check_information_answered(case)
+            case.answer_date = now
+            case.on_time = bool(case.deadline and now <= case.deadline)
+        cls.save(cases)
+
+    @classmethod
+    def _check_information_answered(cls, case):
+        pending = [r for r in case.information_requests
+            if r.state == 'requested']
+        if pending:
+            raise CaseError(gettext(
+                    'customer_care.msg_case_information_pending',
+                    case=case.rec_name,
+                    requests=len(pending)))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('analysis')
+    @reset_employee('answered_by')
+    def reopen(cls, cases):
+        cls.write(cases, {
+                'answer_date': None,
+                'on_time': None,
+                })
+        cls.chat_post(cases, 'customer_care.msg_case_reopened')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    @set_employee('closed_by')
+    def close(cls, cases):
+        for case in cases:
+            cls._check_information_answered(case)
+        cls.write(cases, {'closed_date': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    @set_employee('closed_by')
+    def pass_on(cls, cases):
+        "Pass compliments on to the contacts of the service and close them"
+        for case in cases:
+            if case.kind != 'compliment':
+                raise CaseError(gettext(
+                        'customer_care.msg_case_pass_on_compliment',
+                        case=case.rec_name))
+            users = set()
+            if case.service:
+                users.update(case.service.template.care_contacts)
+            if case.team:
+                users.update(case.team.members)
+            if not users:
+                raise CaseError(gettext(
+                        'customer_care.msg_case_pass_on_no_contact',
+                        case=case.rec_name))
+            notify_users(
+                sorted(users, key=lambda u: u.id), [case],
+                'customer_care.msg_case_compliment_subject',
+                'customer_care.msg_case_compliment_body',
+                case=case.rec_name,
+                customer=case.customer.rec_name,
+                subject=case.subject,
+                description=case.description or '')
+        cls.write(cases, {'closed_date': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button_action('customer_care.wizard_case_extend')
+    def extend(cls, cases):
+        pass
+
+    def check_extension(self, duration, reason, now):
+        "Raise ExtensionError when the term cannot be extended so"
+        if self.state not in OPEN_STATES:
+            raise ExtensionError(gettext(
+                    'customer_care.msg_case_extend_state',
+                    case=self.rec_name))
+        if self.extension_duration:
+            raise ExtensionError(gettext(
+                    'customer_care.msg_case_extend_once',
+                    case=self.rec_name))
+        if not self.deadline or now > self.deadline:
+            raise ExtensionError(gettext(
+                    'customer_care.msg_case_extend_expired',
+                    case=self.rec_name))
+        if not (reason or '').strip():
+            raise ExtensionError(gettext(
+                    'customer_care.msg_case_extend_reason',
+                    case=self.rec_name))
+        if not duration or duration <= 0 or duration > self.term_duration:
+            raise ExtensionError(gettext(
+                    'customer_care.msg_case_extend_duration',
+                    case=self.rec_name,
+                    maximum=self.term_duration))
+
+    @classmethod
+    def apply_extension(cls, cases, duration, reason):
+        "Extend the term of the cases and notify their customers"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        now = dt.datetime.now()
+        for case in cases:
+            case.check_extension(duration, reason, now)
+        cls.write(list(cases), {
+                'extension_duration': duration,
+                'extension_reason': reason.strip(),
+                'extended_on': Date.today(),
+                })
+        for case in cases:
+            notify_customer(
+                case,
+                'customer_care.msg_case_extension_subject',
+                'customer_care.msg_case_extension_body',
+                case=case.rec_name,
+                subject=case.subject,
+                reason=case.extension_reason,
+                due_date=case.due_date)
+        cls.chat_post(
+            cases, 'customer_care.msg_case_extended', audience='public')
+
+    # Reminders
+    @classmethod
+    def _reminder_messages(cls, kind):
+        return (
+            f'customer_care.msg_case_{kind}_subject',
+            f'customer_care.msg_case_{kind}_body',
+            )
+
+    @classmethod
+    def _reminder_candidates(cls, kind, date):
+        pool = Pool()
+        Team = pool.get('customer_care.team')
+        case = cls.__table__()
+        team = Team.__table__()
+        company = Transaction().context.get('company')
+        where = case.state.in_(OPEN_STATES) & (case.due_date != Null)
+        if company:
+            where &= case.company == company
+        if kind == 'reminder':
+            where &= (case.due_date <= date) & (case.responsible != Null)
+            return case.select(
+                case.id.as_('record'), case.due_date.as_('due_date'),
+                case.responsible.as_('user'),
+                where=where)
+        else:
+            where &= (case.due_date < date) & (team.manager != Null)
+            return case.join(team, condition=case.team == team.id
+                ).select(
+                    case.id.as_('record'), case.due_date.as_('due_date'),
+                    team.manager.as_('user'),
+                    where=where)
+
+
+class CaseExtendStart(ModelView):
+    "Extend Case Term"
+    __name__ = 'customer_care.case.extend.start'
+
+    case = fields.Many2One('customer_care.case', "Case", readonly=True)
+    due_date = fields.Date("Current Due Date", readonly=True)
+    maximum = fields.Integer("Maximum Extension", readonly=True)
+    unit = fields.Selection(TERM_UNITS, "Unit", readonly=True)
+    duration = fields.Integer(
+        "Extension", required=True,
+        domain=[
+            ('duration', '>', 0),
+            ('duration', '<=', Eval('maximum', 0)),
+            ])
+    reason = fields.Text("Reason", required=True)
+
+
+class CaseExtend(Wizard):
+    "Extend Case Term"
+    __name__ = 'customer_care.case.extend'
+
+    start = StateView(
+        'customer_care.case.extend.start',
+        'customer_care.case_extend_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Extend", 'extend', 'tryton-ok', default=True),
+            ])
+    extend = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'case': self.record.id,
+            'due_date': self.record.due_date,
+            'maximum': self.record.term_duration,
+            'unit': self.record.term_unit,
+            }
+
+    def transition_extend(self):
+        self.model.apply_extension(
+            [self.record], self.start.duration, self.start.reason)
+        return 'end'

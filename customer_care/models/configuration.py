@@ -1,0 +1,102 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.modules.company.model import (
+    CompanyMultiValueMixin, CompanyValueMixin)
+from trytond.pool import Pool
+from trytond.pyson import Eval, Id
+
+from .calendar import WEEKDAYS
+from .exceptions import ConfigurationValidationError
+
+
+class Configuration(
+        ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
+    "Customer Care Configuration"
+    __name__ = 'customer_care.configuration'
+
+    case_sequence = fields.MultiValue(fields.Many2One(
+            'ir.sequence', "Case Sequence", required=True,
+            domain=[
+                ('company', 'in',
+                    [Eval('context', {}).get('company', -1), None]),
+                ('sequence_type', '=',
+                    Id('customer_care', 'sequence_type_case')),
+                ]))
+    default_team = fields.Many2One(
+        'customer_care.team', "Default Team",
+        help="The team of the cases that match no routing rule.")
+    reminder_days = fields.Integer(
+        "Reminder Days", required=True,
+        domain=[('reminder_days', '>=', 0)],
+        help="How many business days before a due date the responsible "
+        "user is reminded.")
+    information_days = fields.Integer(
+        "Information Request Days", required=True,
+        domain=[('information_days', '>=', 0)],
+        help="The default number of business days to answer an information "
+        "request.")
+    holiday_country = fields.Many2One(
+        'country.country', "Holiday Country",
+        help="The country whose public holidays are not business days.\n"
+        "Leave empty to use the country of the company's address.")
+    holiday_subdivision = fields.Char(
+        "Holiday Subdivision",
+        help="The ISO code of the state or province whose own holidays "
+        "also count (optional).")
+    non_working_days = fields.MultiSelection(
+        WEEKDAYS, "Non-Working Days", sort=False,
+        help="The weekdays that are not business days.")
+
+    @classmethod
+    def multivalue_model(cls, field):
+        pool = Pool()
+        if field == 'case_sequence':
+            return pool.get('customer_care.configuration.sequence')
+        return super().multivalue_model(field)
+
+    @classmethod
+    def default_case_sequence(cls, **pattern):
+        return cls.multivalue_model('case_sequence').default_case_sequence()
+
+    @classmethod
+    def default_reminder_days(cls):
+        return 2
+
+    @classmethod
+    def default_information_days(cls):
+        return 5
+
+    @classmethod
+    def default_non_working_days(cls):
+        return ('5', '6')
+
+    @classmethod
+    def validate_fields(cls, configurations, field_names):
+        super().validate_fields(configurations, field_names)
+        if field_names is None or 'non_working_days' in field_names:
+            for configuration in configurations:
+                if len(configuration.non_working_days or ()) >= 7:
+                    raise ConfigurationValidationError(gettext(
+                            'customer_care.msg_configuration_no_working_day'))
+
+
+class ConfigurationSequence(ModelSQL, CompanyValueMixin):
+    "Customer Care Configuration Sequence"
+    __name__ = 'customer_care.configuration.sequence'
+    case_sequence = fields.Many2One(
+        'ir.sequence', "Case Sequence", required=True,
+        domain=[
+            ('company', 'in', [Eval('company', -1), None]),
+            ('sequence_type', '=', Id('customer_care', 'sequence_type_case')),
+            ])
+
+    @classmethod
+    def default_case_sequence(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        try:
+            return ModelData.get_id('customer_care', 'sequence_case')
+        except KeyError:
+            return None

@@ -1,0 +1,32 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class ConfigurationValidationError(ValidationError):
+    pass
+
+
+class CaseValidationError(ValidationError):
+    pass
+
+
+class CaseError(UserError):
+    pass
+
+
+class ExtensionError(UserError):
+    pass
+
+
+class InformationRequestError(UserError):
+    pass
+
+
+class RoutingRuleValidationError(ValidationError):
+    pass
+
+
+class TermValidationError(ValidationError):
+    pass

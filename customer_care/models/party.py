@@ -1,0 +1,75 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from sql import Literal
+from sql.aggregate import Count
+from sql.conditionals import Case as SQLCase
+
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
+
+from .case import OPEN_STATES
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    account_manager = fields.Many2One(
+        'res.user', "Account Manager",
+        help="The user who owns the relationship with the customer.")
+    care_cases = fields.One2Many(
+        'customer_care.case', 'customer', "Cases", readonly=True)
+    care_open_cases = fields.Function(
+        fields.Integer("Open Cases"), 'get_care_case_counts')
+    care_overdue_cases = fields.Function(
+        fields.Integer("Overdue Cases"), 'get_care_case_counts')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'new_care_case': {
+                    'icon': 'tryton-add',
+                    },
+                })
+
+    @classmethod
+    def get_care_case_counts(cls, parties, names):
+        "Count the open and overdue cases of the parties in one query each"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Date = pool.get('ir.date')
+        case = Case.__table__()
+        cursor = Transaction().connection.cursor()
+        today = Date.today()
+        result = {n: {p.id: 0 for p in parties} for n in names}
+        company = Transaction().context.get('company')
+        for sub_ids in grouped_slice([p.id for p in parties]):
+            where = (reduce_ids(case.customer, sub_ids)
+                & case.state.in_(OPEN_STATES))
+            if company:
+                where &= case.company == company
+            cursor.execute(*case.select(
+                    case.customer,
+                    Count(Literal('*')),
+                    Count(SQLCase((case.due_date < today, Literal(1)))),
+                    where=where,
+                    group_by=[case.customer]))
+            for party_id, open_, overdue in cursor:
+                if 'care_open_cases' in result:
+                    result['care_open_cases'][party_id] = open_
+                if 'care_overdue_cases' in result:
+                    result['care_overdue_cases'][party_id] = overdue
+        return result
+
+    @classmethod
+    @ModelView.button_action('customer_care.act_case_new_party')
+    def new_care_case(cls, parties):
+        pass
+
+    @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('care_cases', None)
+        return super().copy(parties, default=default)

@@ -1,0 +1,163 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Reminders before a due date and escalations after it, sent once.
+
+Any model that inherits ``ReminderMixin`` and implements
+``_reminder_candidates`` is reminded by the same scheduled action: the
+candidates of every model are found in one query each, and a reminder is
+recorded (and so sent) only once for a record, a kind and a due date.
+"""
+from collections import defaultdict
+
+from sql import Null
+from sql.functions import CurrentTimestamp
+
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .calendar import get_calendar
+from .notify import notify_users
+
+KINDS = [
+    ('reminder', "Reminder"),
+    ('escalation', "Escalation"),
+    ]
+
+
+class ReminderMixin:
+    "A model whose records are reminded before and escalated after a date"
+    __slots__ = ()
+
+    @classmethod
+    def _reminder_candidates(cls, kind, date):
+        """Return the SQL query of the records to remind of kind.
+
+        The query selects the columns record, due_date and user (the one to
+        tell), for the records of the context company that are still open
+        and due on or before date ('reminder') or before date
+        ('escalation').
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def _reminder_messages(cls, kind):
+        """Return the ir.message ids of the subject and body of kind.
+
+        They receive the variables count (of records) and records (a line
+        per record with its name and due date).
+        """
+        raise NotImplementedError
+
+
+class Reminder(ModelSQL, ModelView):
+    "Customer Care Reminder"
+    __name__ = 'customer_care.reminder'
+
+    record_model = fields.Char("Model", required=True, readonly=True)
+    record_id = fields.Integer("Record ID", required=True, readonly=True)
+    resource = fields.Function(
+        fields.Reference("Resource", selection='get_resources'),
+        'get_resource')
+    kind = fields.Selection(KINDS, "Kind", required=True, readonly=True)
+    due_date = fields.Date("Due Date", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    company = fields.Many2One('company.company', "Company", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('record_kind_due_date_unique',
+                Unique(t, t.record_model, t.record_id, t.kind, t.due_date),
+                'customer_care.msg_reminder_unique'),
+            ]
+        cls._sql_indexes.add(
+            Index(t, (t.record_model, Index.Equality()),
+                (t.record_id, Index.Equality())))
+        cls._order.insert(0, ('create_date', 'DESC'))
+
+    @classmethod
+    def get_resources(cls):
+        pool = Pool()
+        Model = pool.get('ir.model')
+        return [(None, '')] + [(m, Model.get_name(m))
+            for m in cls.remindable_models()]
+
+    def get_resource(self, name):
+        return f'{self.record_model},{self.record_id}'
+
+    @classmethod
+    def remindable_models(cls):
+        pool = Pool()
+        return sorted(name for name, Model in pool.iterobject()
+            if issubclass(Model, ReminderMixin))
+
+    @classmethod
+    def send_reminders(cls, date=None):
+        "Send the reminders and escalations due for the context company"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Date = pool.get('ir.date')
+        Configuration = pool.get('customer_care.configuration')
+        transaction = Transaction()
+        company_id = transaction.context.get('company')
+        if company_id is None:
+            for company in Company.search([]):
+                with transaction.set_context(company=company.id):
+                    cls.send_reminders(date=date)
+            return
+        if date is None:
+            date = Date.today()
+        calendar = get_calendar(Company(company_id))
+        limit = calendar.add_days(date, Configuration(1).reminder_days or 0)
+        for model in cls.remindable_models():
+            Model = pool.get(model)
+            cls._send(Model, 'reminder', limit, company_id)
+            cls._send(Model, 'escalation', date, company_id)
+
+    @classmethod
+    def _send(cls, Model, kind, date, company_id):
+        pool = Pool()
+        User = pool.get('res.user')
+        Lang = pool.get('ir.lang')
+        cursor = Transaction().connection.cursor()
+        reminder = cls.__table__()
+        candidates = Model._reminder_candidates(kind, date)
+        query = candidates.join(reminder, 'LEFT',
+            condition=(reminder.record_model == Model.__name__)
+            & (reminder.record_id == candidates.record)
+            & (reminder.kind == kind)
+            & (reminder.due_date == candidates.due_date)
+            ).select(
+                candidates.record, candidates.due_date, candidates.user,
+                where=reminder.id == Null)
+        cursor.execute(*query)
+        rows = cursor.fetchall()
+        if not rows:
+            return []
+        user_id = Transaction().user
+        cursor.execute(*reminder.insert(
+                [reminder.record_model, reminder.record_id, reminder.kind,
+                    reminder.due_date, reminder.user, reminder.company,
+                    reminder.create_uid, reminder.create_date],
+                [[Model.__name__, r, kind, d, u, company_id, user_id,
+                        CurrentTimestamp()]
+                    for r, d, u in rows]))
+
+        by_user = defaultdict(list)
+        for record_id, due_date, user in rows:
+            by_user[user].append(record_id)
+        subject_msg, body_msg = Model._reminder_messages(kind)
+        for user_id, record_ids in by_user.items():
+            user = User(user_id)
+            lang = Lang.get(user.language.code if user.language else None)
+            records = Model.browse(sorted(record_ids))
+            notify_users(
+                [user], records, subject_msg, body_msg,
+                count=len(records),
+                records='\n'.join(
+                    f'- {r.rec_name}: {lang.strftime(r.due_date)}'
+                    for r in records))
+        return rows
