@@ -176,7 +176,7 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         help="The rule that routed the case when it was registered.")
     term_duration = fields.Integer("Term", readonly=True)
     term_unit = fields.Selection(
-        TERM_UNITS, "Term Unit", readonly=True, sort=False)
+        [(None, "")] + TERM_UNITS, "Term Unit", readonly=True, sort=False)
     initial_due_date = fields.Date("Initial Due Date", readonly=True)
     due_date = fields.Date(
         "Due Date", readonly=True,

@@ -83,16 +83,17 @@ def notify_users(users, records, subject_msg, body_msg, **variables):
     return notifications
 
 
-def notify_customer(case, subject_msg, body_msg, **variables):
-    """E-mail the customer of the case, in the customer's language.
+def notify_customer(record, subject_msg, body_msg, **variables):
+    """E-mail the customer of the record (a case), in the customer's language.
 
-    Return the ir.email, or None when the case has no e-mail address.
+    Return the ir.email, or None when there is no e-mail address.
     """
-    address = case.contact_email or case.customer.email
+    address = record.contact_email or record.customer.email
     if not address:
         return None
-    language = _language(case.customer)
+    language = _language(record.customer)
     subject = _message(subject_msg, language, **variables)
     body = _message(body_msg, language, **variables)
-    name = case.contact_name or case.customer.name or ''
-    return send_email(formataddr((name, address)), subject, body, resource=case)
+    name = record.contact_name or record.customer.name or ''
+    return send_email(
+        formataddr((name, address)), subject, body, resource=record)

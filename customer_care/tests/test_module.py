@@ -1,7 +1,133 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.modules.company.tests import CompanyTestMixin
+import datetime as dt
+import unittest
+
+from trytond.exceptions import UserError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.customer_care.models.calendar import BusinessCalendar
+from trytond.pool import Pool
 from trytond.tests import test_tryton
+from trytond.tests.test_tryton import with_transaction
+
+# Colombia's national holidays of 2026 as published (Ley 51 de 1983 moves
+# most of them to Monday; Ley 2578 de 2026 added Our Lady of Chiquinquirá)
+COLOMBIA_2026 = [
+    dt.date(2026, 1, 1), dt.date(2026, 1, 12), dt.date(2026, 3, 23),
+    dt.date(2026, 4, 2), dt.date(2026, 4, 3), dt.date(2026, 5, 1),
+    dt.date(2026, 5, 18), dt.date(2026, 6, 8), dt.date(2026, 6, 15),
+    dt.date(2026, 6, 29), dt.date(2026, 7, 13), dt.date(2026, 7, 20),
+    dt.date(2026, 8, 7), dt.date(2026, 8, 17), dt.date(2026, 10, 12),
+    dt.date(2026, 11, 2), dt.date(2026, 11, 16), dt.date(2026, 12, 8),
+    dt.date(2026, 12, 25),
+    ]
+
+
+class BusinessCalendarTestCase(unittest.TestCase):
+    "Test the business-day calendar"
+
+    def setUp(self):
+        self.calendar = BusinessCalendar(country='CO')
+
+    def test_colombian_holidays(self):
+        "Test the holidays of Colombia in 2026 match the official list"
+        year = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(365)]
+        self.assertEqual(
+            [d for d in year if self.calendar.is_holiday(d)], COLOMBIA_2026)
+
+    def test_add_days_skips_weekends_and_holidays(self):
+        "Test 15 business days from a Friday skip weekends and 8 December"
+        # Counting starts on Monday 23 November; Tuesday 8 December is a
+        # holiday, so the 15th business day is Monday 14 December
+        self.assertEqual(
+            self.calendar.add_days(dt.date(2026, 11, 20), 15),
+            dt.date(2026, 12, 14))
+
+    def test_add_days_received_on_holiday(self):
+        "Test a term received on a holiday counts from the next day"
+        # Monday 16 November 2026 is a holiday
+        self.assertEqual(
+            self.calendar.add_days(dt.date(2026, 11, 16), 10),
+            dt.date(2026, 11, 30))
+
+    def test_add_days_received_on_saturday(self):
+        "Test a term received on Saturday starts on Monday"
+        self.assertEqual(
+            self.calendar.add_days(dt.date(2026, 11, 21), 1),
+            dt.date(2026, 11, 23))
+
+    def test_add_days_holy_week(self):
+        "Test a term across Holy Week skips Maundy Thursday and Good Friday"
+        self.assertEqual(
+            self.calendar.add_days(dt.date(2026, 3, 31), 3),
+            dt.date(2026, 4, 7))
+
+    def test_working_saturdays(self):
+        "Test Saturdays count when the organisation works them"
+        calendar = BusinessCalendar(country='CO', non_working_days=[6])
+        self.assertEqual(
+            calendar.add_days(dt.date(2026, 11, 20), 1),
+            dt.date(2026, 11, 21))
+        self.assertEqual(
+            calendar.add_days(dt.date(2026, 11, 20), 2),
+            dt.date(2026, 11, 23))
+
+    def test_company_holidays(self):
+        "Test the company's own holidays are not business days"
+        calendar = BusinessCalendar(
+            country='CO', extra_holidays=[dt.date(2026, 11, 23)])
+        self.assertEqual(
+            calendar.add_days(dt.date(2026, 11, 20), 1),
+            dt.date(2026, 11, 24))
+
+    def test_without_country(self):
+        "Test a calendar without country skips only the weekends"
+        calendar = BusinessCalendar()
+        self.assertEqual(
+            calendar.add_days(dt.date(2026, 11, 13), 1),
+            dt.date(2026, 11, 16))
+
+    def test_count_days(self):
+        "Test counting business days forwards and backwards"
+        self.assertEqual(
+            self.calendar.count_days(
+                dt.date(2026, 11, 20), dt.date(2026, 12, 14)), 15)
+        self.assertEqual(
+            self.calendar.count_days(
+                dt.date(2026, 12, 14), dt.date(2026, 11, 20)), -15)
+        self.assertEqual(
+            self.calendar.count_days(
+                dt.date(2026, 11, 20), dt.date(2026, 11, 20)), 0)
+
+    def test_add_and_count_agree(self):
+        "Test count_days undoes add_days over a whole year"
+        start = dt.date(2026, 1, 1)
+        for offset in range(0, 365, 7):
+            date = start + dt.timedelta(days=offset)
+            for days in (1, 10, 15, 30):
+                due = self.calendar.add_days(date, days)
+                self.assertTrue(self.calendar.is_business_day(due))
+                self.assertEqual(self.calendar.count_days(date, due), days)
+
+    def test_deadline_in_days(self):
+        "Test a term in days ends at the end of the due date"
+        due_date, deadline = self.calendar.deadline(
+            dt.datetime(2026, 11, 20, 16, 30), 15, 'day')
+        self.assertEqual(due_date, dt.date(2026, 12, 14))
+        self.assertEqual(deadline, dt.datetime(2026, 12, 14, 23, 59, 59))
+
+    def test_deadline_in_hours(self):
+        "Test an emergency term in hours runs over weekends and holidays"
+        due_date, deadline = self.calendar.deadline(
+            dt.datetime(2026, 11, 20, 22, 0), 24, 'hour')
+        self.assertEqual(deadline, dt.datetime(2026, 11, 21, 22, 0))
+        self.assertEqual(due_date, dt.date(2026, 11, 21))
+
+    def test_no_working_day(self):
+        "Test a calendar needs a working weekday"
+        with self.assertRaises(ValueError):
+            BusinessCalendar(non_working_days=range(7))
 
 
 class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
@@ -9,3 +135,148 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
     module = 'customer_care'
     # A routing rule without company applies to every company
     _skip_company_rule = {('customer_care.routing.rule', 'company')}
+
+    def _setup(self):
+        "Create a Colombian company and a customer; return them"
+        pool = Pool()
+        Country = pool.get('country.country')
+        Configuration = pool.get('customer_care.configuration')
+        Party = pool.get('party.party')
+        colombia = Country(name="Colombia", code='CO')
+        colombia.save()
+        configuration = Configuration(1)
+        configuration.holiday_country = colombia
+        configuration.save()
+        company = create_company()
+        customer = Party(name="Customer")
+        customer.save()
+        return company, customer
+
+    def _case(self, customer, received, **values):
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        case = Case(
+            customer=customer, subject="Subject", received=received,
+            **values)
+        case.save()
+        return case
+
+    @with_transaction()
+    def test_case_terms(self):
+        "Test the legal term of each kind of case"
+        company, customer = self._setup()
+        received = dt.datetime(2026, 11, 20, 15, 0)
+        with set_company(company):
+            for values, due_date in [
+                    ({'kind': 'petition', 'petition_kind': 'general'},
+                        dt.date(2026, 12, 14)),
+                    ({'kind': 'petition', 'petition_kind': 'information'},
+                        dt.date(2026, 12, 4)),
+                    ({'kind': 'petition', 'petition_kind': 'consultation'},
+                        dt.date(2027, 1, 6)),
+                    ({'kind': 'complaint'}, dt.date(2026, 12, 14)),
+                    ({'kind': 'compliment'}, dt.date(2026, 11, 27)),
+                    ]:
+                with self.subTest(**values):
+                    case = self._case(customer, received, **values)
+                    self.assertEqual(case.due_date, due_date)
+                    self.assertEqual(case.initial_due_date, due_date)
+                    self.assertEqual(case.term_unit, 'day')
+
+    @with_transaction()
+    def test_case_emergency_term(self):
+        "Test an emergency case is due in hours"
+        company, customer = self._setup()
+        received = dt.datetime(2026, 11, 20, 22, 0)
+        with set_company(company):
+            case = self._case(
+                customer, received, kind='claim', priority='emergency',
+                emergency='safety')
+            self.assertEqual((case.term_duration, case.term_unit), (24, 'hour'))
+            self.assertEqual(case.deadline, dt.datetime(2026, 11, 21, 22, 0))
+
+            case.priority = 'normal'
+            case.emergency = None
+            case.save()
+            self.assertEqual((case.term_duration, case.term_unit), (15, 'day'))
+            self.assertEqual(case.due_date, dt.date(2026, 12, 14))
+
+    @with_transaction()
+    def test_case_term_in_company_timezone(self):
+        "Test the day of receipt is the company's local day"
+        company, customer = self._setup()
+        company.timezone = 'America/Bogota'
+        company.save()
+        # 02:00 UTC on Saturday is still Friday evening in Bogotá
+        received = dt.datetime(2026, 11, 21, 2, 0)
+        with set_company(company):
+            case = self._case(customer, received, kind='complaint')
+            self.assertEqual(case.due_date, dt.date(2026, 12, 14))
+            # The deadline is the end of the due date in Bogotá, in UTC
+            self.assertEqual(case.deadline, dt.datetime(2026, 12, 15, 4, 59, 59))
+
+    @with_transaction()
+    def test_case_extension(self):
+        "Test one extension up to the original term before expiry"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        company, customer = self._setup()
+        received = dt.datetime.now() - dt.timedelta(days=1)
+        with set_company(company):
+            case = self._case(customer, received, kind='complaint')
+            Case.register([case])
+            initial = case.due_date
+
+            for duration, reason in [(16, "Too long"), (0, "Zero"),
+                    (5, " ")]:
+                with self.subTest(duration=duration, reason=reason):
+                    with self.assertRaises(UserError):
+                        Case.apply_extension([case], duration, reason)
+            Case.apply_extension([case], 15, "The service needs a site visit")
+            self.assertEqual(case.extension_duration, 15)
+            self.assertEqual(case.initial_due_date, initial)
+            self.assertEqual(
+                case.due_date,
+                Case(case.id).due_date)
+            self.assertGreater(case.due_date, initial)
+
+            with self.assertRaises(UserError):
+                Case.apply_extension([case], 1, "Once more")
+
+    @with_transaction()
+    def test_case_extension_after_expiry(self):
+        "Test an expired term cannot be extended"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        company, customer = self._setup()
+        received = dt.datetime.now() - dt.timedelta(days=60)
+        with set_company(company):
+            case = self._case(customer, received, kind='complaint')
+            Case.register([case])
+            with self.assertRaises(UserError):
+                Case.apply_extension([case], 5, "Late")
+            self.assertFalse(case.extension_duration)
+
+    @with_transaction()
+    def test_case_days_remaining(self):
+        "Test the business days remaining and the due status"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        company, customer = self._setup()
+        with set_company(company):
+            overdue = self._case(
+                customer, dt.datetime.now() - dt.timedelta(days=60),
+                kind='complaint')
+            fresh = self._case(customer, dt.datetime.now(), kind='complaint')
+            Case.register([overdue, fresh])
+            self.assertLess(overdue.days_remaining, 0)
+            self.assertEqual(overdue.due_status, 'overdue')
+            self.assertEqual(fresh.days_remaining, 15)
+            self.assertEqual(fresh.due_status, 'on_track')
+
+            draft = self._case(customer, dt.datetime.now(), kind='claim')
+            self.assertIsNone(draft.days_remaining)
+            self.assertIsNone(draft.due_status)
+
+
+del test_tryton.ModuleTestCase
