@@ -12,9 +12,14 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from trytond.cache import Cache
 from trytond.model import DeactivableMixin, Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+# The arguments of each company's BusinessCalendar, cleared when the
+# configuration or the company holidays change
+_calendar_cache = Cache('customer_care.calendar', context=False)
 
 WEEKDAYS = [
     ('0', "Monday"),
@@ -130,6 +135,11 @@ class Holiday(DeactivableMixin, ModelSQL, ModelView):
     def default_company():
         return Transaction().context.get('company')
 
+    @classmethod
+    def on_modification(cls, mode, holidays, field_names=None):
+        super().on_modification(mode, holidays, field_names=field_names)
+        _calendar_cache.clear()
+
 
 def _timezone(company):
     if company and company.timezone:
@@ -162,6 +172,10 @@ def get_calendar(company=None):
     if company is None:
         company_id = Transaction().context.get('company')
         company = Company(company_id) if company_id else None
+    key = company.id if company else None
+    arguments = _calendar_cache.get(key)
+    if arguments is not None:
+        return BusinessCalendar(**arguments)
     config = Configuration(1)
     country = config.holiday_country
     if not country and company:
@@ -172,8 +186,11 @@ def get_calendar(company=None):
         extra = [h.date for h in Holiday.search([
                     ('company', '=', company.id),
                     ])]
-    return BusinessCalendar(
-        country=country.code if country else None,
-        subdivision=config.holiday_subdivision,
-        non_working_days=config.non_working_days or (),
-        extra_holidays=extra)
+    arguments = {
+        'country': country.code if country else None,
+        'subdivision': config.holiday_subdivision,
+        'non_working_days': tuple(config.non_working_days or ()),
+        'extra_holidays': tuple(extra),
+        }
+    _calendar_cache.set(key, arguments)
+    return BusinessCalendar(**arguments)

@@ -7,7 +7,7 @@ from trytond.modules.company.model import (
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 
-from .calendar import WEEKDAYS
+from .calendar import WEEKDAYS, _calendar_cache
 from .exceptions import ConfigurationValidationError
 
 
@@ -71,6 +71,11 @@ class Configuration(
     @classmethod
     def default_non_working_days(cls):
         return ('5', '6')
+
+    @classmethod
+    def on_modification(cls, mode, configurations, field_names=None):
+        super().on_modification(mode, configurations, field_names=field_names)
+        _calendar_cache.clear()
 
     @classmethod
     def validate_fields(cls, configurations, field_names):

@@ -9,6 +9,7 @@ record it is about.
 """
 import datetime as dt
 import json
+import textwrap
 from email.message import EmailMessage
 from email.utils import formataddr
 
@@ -69,7 +70,8 @@ def notify_users(users, records, subject_msg, body_msg, **variables):
         notifications.append(Notification(
                 user=user,
                 label=subject,
-                description=body,
+                # A notification is one line: the e-mail has the whole body
+                description=textwrap.shorten(' '.join(body.split()), 250),
                 icon='tryton-notification',
                 model=records[0].__name__ if records else None,
                 records=(json.dumps([r.id for r in records])
@@ -78,7 +80,9 @@ def notify_users(users, records, subject_msg, body_msg, **variables):
         if user.email:
             send_email(
                 formataddr((user.name or '', user.email)), subject, body,
-                resource=records[0] if len(records) == 1 else None)
+                # ir.email requires a resource: about several records, the
+                # e-mail is kept on the user it was sent to
+                resource=records[0] if len(records) == 1 else user)
     Notification.save(notifications)
     return notifications
 

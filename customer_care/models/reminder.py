@@ -44,7 +44,7 @@ class ReminderMixin:
     def _reminder_messages(cls, kind):
         """Return the ir.message ids of the subject and body of kind.
 
-        They receive the variables count (of records) and records (a line
+        They receive the variables count (of records) and lines (a line
         per record with its name and due date).
         """
         raise NotImplementedError
@@ -157,7 +157,7 @@ class Reminder(ModelSQL, ModelView):
             notify_users(
                 [user], records, subject_msg, body_msg,
                 count=len(records),
-                records='\n'.join(
+                lines='\n'.join(
                     f'- {r.rec_name}: {lang.strftime(r.due_date)}'
                     for r in records))
         return rows

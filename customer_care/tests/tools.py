@@ -1,0 +1,35 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Helpers for the tests and the benchmarks."""
+import hashlib
+import os
+from pathlib import Path
+
+MODULE = Path(__file__).resolve().parent.parent
+
+
+def _module_hash():
+    digest = hashlib.sha256()
+    for path in sorted(MODULE.rglob('*')):
+        if (path.is_file() and 'tests' not in path.relative_to(MODULE).parts
+                and path.suffix in {'.py', '.xml', '.cfg', '.po', '.svg'}):
+            digest.update(str(path.relative_to(MODULE)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def key_db_cache():
+    """Key the cached test databases on the module's content.
+
+    Tryton names a cached database after the activated modules only, so a
+    cache made before a field or an XML record changed would be restored as
+    it was. When DB_CACHE is a folder, use a subfolder named after a hash of
+    every file that shapes the database (Python, XML, tryton.cfg,
+    translations). Call it before trytond.tests.test_tryton is imported.
+    """
+    cache = os.environ.get('DB_CACHE')
+    if cache and '://' not in cache and not cache.rstrip('/').endswith(
+            _module_hash()):
+        folder = os.path.join(cache, _module_hash())
+        os.makedirs(folder, exist_ok=True)
+        os.environ['DB_CACHE'] = folder
