@@ -41,8 +41,21 @@ def _public_holidays(country, subdivision, year):
         calendar = holidays.country_holidays(
             country, subdiv=subdivision or None, years=year)
     except NotImplementedError:
-        return frozenset()
+        if not subdivision:
+            # A country the holidays package does not know
+            return frozenset()
+        # An unknown subdivision keeps the holidays of the whole country
+        return _public_holidays(country, None, year)
     return frozenset(calendar.keys())
+
+
+def check_holiday_calendar(country, subdivision=None):
+    "Return whether the holidays package knows the country and subdivision"
+    try:
+        holidays.country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError:
+        return False
+    return True
 
 
 class BusinessCalendar:
@@ -88,7 +101,9 @@ class BusinessCalendar:
         days after `end` up to `start`.
         """
         if end < start:
-            return -self.count_days(end, start)
+            # Overdue by at least one day, even when today is not a
+            # business day
+            return -max(self.count_days(end, start), 1)
         count = 0
         date = start
         while date < end:

@@ -7,7 +7,7 @@ from trytond.modules.company.model import (
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 
-from .calendar import WEEKDAYS, _calendar_cache
+from .calendar import WEEKDAYS, _calendar_cache, check_holiday_calendar
 from .exceptions import ConfigurationValidationError
 
 
@@ -85,6 +85,17 @@ class Configuration(
                 if len(configuration.non_working_days or ()) >= 7:
                     raise ConfigurationValidationError(gettext(
                             'customer_care.msg_configuration_no_working_day'))
+        if field_names is None or (
+                {'holiday_country', 'holiday_subdivision'} & field_names):
+            for configuration in configurations:
+                country = configuration.holiday_country
+                subdivision = configuration.holiday_subdivision
+                if (country or subdivision) and not check_holiday_calendar(
+                        country.code if country else None, subdivision):
+                    raise ConfigurationValidationError(gettext(
+                            'customer_care.msg_configuration_holiday_calendar',
+                            country=country.rec_name if country else '',
+                            subdivision=subdivision or ''))
 
 
 class ConfigurationSequence(ModelSQL, CompanyValueMixin):

@@ -84,6 +84,16 @@ class Term(ModelSQL, ModelView):
                 raise TermValidationError(gettext(
                         'customer_care.msg_term_petition_kind',
                         term=term.rec_name))
+            # The SQL constraint does not see duplicates with empty values
+            if cls.search([
+                        ('id', '!=', term.id),
+                        ('emergency', '=', bool(term.emergency)),
+                        ('kind', '=', None if term.emergency else term.kind),
+                        ('petition_kind', '=',
+                            None if term.emergency else term.petition_kind),
+                        ], count=True):
+                raise TermValidationError(gettext(
+                        'customer_care.msg_term_unique'))
 
     @classmethod
     def get_term(cls, kind, petition_kind=None, priority=None):

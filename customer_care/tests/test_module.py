@@ -100,6 +100,20 @@ class BusinessCalendarTestCase(unittest.TestCase):
             self.calendar.count_days(
                 dt.date(2026, 11, 20), dt.date(2026, 11, 20)), 0)
 
+    def test_count_days_overdue_on_weekend(self):
+        "Test a case due on Friday is overdue on Saturday"
+        self.assertEqual(
+            self.calendar.count_days(
+                dt.date(2026, 11, 20), dt.date(2026, 11, 21)), 0)
+        self.assertEqual(
+            self.calendar.count_days(
+                dt.date(2026, 11, 21), dt.date(2026, 11, 20)), -1)
+
+    def test_unknown_subdivision(self):
+        "Test an unknown subdivision keeps the country's holidays"
+        calendar = BusinessCalendar(country='CO', subdivision='XX')
+        self.assertTrue(calendar.is_holiday(dt.date(2026, 12, 8)))
+
     def test_add_and_count_agree(self):
         "Test count_days undoes add_days over a whole year"
         start = dt.date(2026, 1, 1)
@@ -182,6 +196,42 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
                     self.assertEqual(case.due_date, due_date)
                     self.assertEqual(case.initial_due_date, due_date)
                     self.assertEqual(case.term_unit, 'day')
+
+    @with_transaction()
+    def test_configuration_holiday_calendar(self):
+        "Test the configuration refuses an unknown holiday calendar"
+        pool = Pool()
+        Configuration = pool.get('customer_care.configuration')
+        self._setup()
+        configuration = Configuration(1)
+        configuration.holiday_subdivision = 'XX'
+        with self.assertRaises(UserError):
+            configuration.save()
+
+    @with_transaction()
+    def test_configuration_non_working_days(self):
+        "Test the configuration keeps a working weekday"
+        pool = Pool()
+        Configuration = pool.get('customer_care.configuration')
+        configuration = Configuration(1)
+        configuration.non_working_days = [str(d) for d in range(7)]
+        with self.assertRaises(UserError):
+            configuration.save()
+
+    @with_transaction()
+    def test_term_unique(self):
+        "Test a second term for the same kind is refused"
+        pool = Pool()
+        Term = pool.get('customer_care.term')
+        for values in [
+                {'kind': 'complaint', 'duration': 5, 'unit': 'day'},
+                {'kind': 'petition', 'petition_kind': 'general',
+                    'duration': 5, 'unit': 'day'},
+                {'emergency': True, 'duration': 5, 'unit': 'hour'},
+                ]:
+            with self.subTest(**values):
+                with self.assertRaises(UserError):
+                    Term.create([values])
 
     @with_transaction()
     def test_case_emergency_term(self):
