@@ -563,8 +563,9 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     def cancel(cls, cases):
         pool = Pool()
         Request = pool.get('customer_care.case.information_request')
-        Request.cancel([r for c in cases for r in c.information_requests
-                if r.state == 'requested'])
+        # Not Request.cancel: it would resume the waiting cases
+        Request.write([r for c in cases for r in c.information_requests
+                if r.state == 'requested'], {'state': 'cancelled'})
 
     @classmethod
     @ModelView.button
@@ -595,7 +596,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                     case.priority = rule.priority
                     if rule.emergency:
                         case.emergency = rule.emergency
-            elif not case.team:
+            if not case.team:
+                # Also when the matching rule sets no team
                 case.team = config.default_team
             if not case.responsible and case.team and case.team.manager:
                 case.responsible = case.team.manager
@@ -662,11 +664,15 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         pass
 
     @classmethod
-    def check_information(cls, cases):
-        "Resume the waiting cases that have no requested information left"
+    def check_information(cls, cases, closed=()):
+        """Resume the waiting cases that have no requested information left
+
+        closed are the requests being answered or cancelled: their state is
+        written only after the transition."""
+        closed = set(closed)
         to_resume = [c for c in cases
             if c.state == 'waiting'
-            and not any(r.state == 'requested'
+            and not any(r.state == 'requested' and r not in closed
                 for r in c.information_requests)]
         if to_resume:
             cls.resume(to_resume)
@@ -686,6 +692,14 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             case.answer_date = now
             case.on_time = bool(case.deadline and now <= case.deadline)
         cls.save(cases)
+        for case in cases:
+            notify_customer(
+                case,
+                'customer_care.msg_case_answer_subject',
+                'customer_care.msg_case_answer_body',
+                case=case.rec_name,
+                subject=case.subject,
+                answer=case.answer)
 
     @classmethod
     def _check_information_answered(cls, case):
