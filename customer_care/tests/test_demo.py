@@ -1,0 +1,138 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The demo data (tests/demo.py, loaded by `make demo`) builds and covers
+every kind and state of case, so that the demo can never silently break."""
+import datetime as dt
+from collections import Counter
+from unittest.mock import patch
+from zoneinfo import ZoneInfo
+
+from proteus import Model
+
+from trytond.modules.customer_care.tests.demo import (
+    CASES, PASSWORDS, USERS, create_demo, summary)
+
+KINDS = {'petition', 'complaint', 'claim', 'suggestion', 'compliment'}
+STATES = {
+    'draft', 'registered', 'analysis', 'assigned', 'waiting', 'answered',
+    'closed', 'cancelled'}
+
+
+def test_demo():
+    "Load the demo data in a new database and check what it covers"
+    from trytond import security
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.tests.tools import activate_modules
+
+    config = activate_modules('customer_care')
+    # E-mails are captured, not sent
+    with patch('trytond.modules.customer_care.models.notify'
+            '.send_message_transactional') as send:
+        create_demo(config, load_translations=False)
+    assert send.called
+
+    Case = Model.get('customer_care.case')
+    Request = Model.get('customer_care.case.information_request')
+    Reminder = Model.get('customer_care.reminder')
+    Notification = Model.get('res.notification')
+    Subscription = Model.get('sale.subscription')
+    User = Model.get('res.user')
+
+    cases = Case.find([])
+    assert len(cases) == len(CASES)
+    for spec in CASES:
+        case, = [c for c in cases if c.subject == spec['subject']]
+        assert case.state == spec['state'], (case.subject, case.state)
+
+    # Every kind in several states, every state
+    assert {c.kind for c in cases} == KINDS
+    assert {c.state for c in cases} == STATES
+    states_by_kind = {
+        k: {c.state for c in cases if c.kind == k} for k in KINDS}
+    assert all(len(s) >= 3 for s in states_by_kind.values()), states_by_kind
+
+    # Due statuses: overdue, due soon and on track open cases
+    statuses = Counter(c.due_status for c in cases if c.due_status)
+    assert statuses['overdue'] >= 3, statuses
+    assert statuses['due_soon'] >= 2, statuses
+    assert statuses['on_track'] >= 5, statuses
+    assert all(c.days_remaining < 0 for c in cases
+        if c.due_status == 'overdue')
+
+    # The workflow was driven by the users: an employee on each step
+    for case in cases:
+        if case.state not in {'draft', 'cancelled'}:
+            assert case.registered_by
+        if case.state in {'answered', 'closed'} and case.kind != 'compliment':
+            assert case.answered_by and case.answer and case.answer_date
+            assert case.answer_date >= case.received
+        if case.state == 'closed':
+            assert case.closed_by and case.closed_date
+    assert any(c.registered_by.party.name == USERS['comercial1'][0]
+        for c in cases if c.registered_by)
+    assert any(c.on_time for c in cases if c.state == 'closed')
+    # SQLite gives Booleans back as 0/1
+    assert any(not c.on_time
+        for c in cases if c.state == 'closed' and c.kind != 'compliment')
+
+    # The special cases of the demo
+    extended = [c for c in cases if c.extension_duration]
+    assert len(extended) == 1
+    assert extended[0].due_date > extended[0].initial_due_date
+    emergencies = [c for c in cases if c.priority == 'emergency']
+    assert {c.emergency for c in emergencies} == {
+        'safety', 'health', 'environment'}
+    assert all(c.term_unit == 'hour' for c in emergencies)
+    assert any(c.routing_rule and c.routing_rule.keywords
+        for c in emergencies)
+    regulator = [c for c in cases if c.channel == 'regulator']
+    assert regulator and all(c.regulator_reference for c in regulator)
+    assert all(c.team.name.startswith("Jurídica") for c in regulator)
+    assert {c.state for c in regulator} >= {'registered', 'closed'}
+    compliments = [c for c in cases
+        if c.kind == 'compliment' and c.state == 'closed']
+    assert compliments and all(not c.answer for c in compliments)
+    subsidies = [c for c in cases if c.team and c.team.name.startswith(
+                "Subsidios")]
+    assert subsidies
+    assert any(c.contract for c in cases)
+
+    # Information requests requested (some overdue), answered, cancelled
+    requests = Request.find([])
+    assert {r.state for r in requests} == {
+        'requested', 'answered', 'cancelled'}
+    today = dt.datetime.now(ZoneInfo('America/Bogota')).date()
+    assert any(r.state == 'requested' and r.due_date < today
+        for r in requests)
+
+    # The reminders ran once
+    assert Reminder.find([('kind', '=', 'reminder')])
+    assert Reminder.find([('kind', '=', 'escalation')])
+    assert Notification.find([])
+
+    # Contracts in draft, quotation and running states
+    assert {s.state for s in Subscription.find([])} == {
+        'draft', 'quotation', 'running'}
+
+    # The users of each role log in with the documented password and see
+    # the cases their role allows
+    assert len(USERS) >= 5
+    for login, password in PASSWORDS.items():
+        assert security.login(
+            DB_NAME, login, {'password': password}, cache=False), login
+    for login in ['comercial1', 'comercial2']:
+        user, = User.find([('login', '=', login)])
+        config.user = user.id
+        config._context = User.get_preferences(True, {})
+        visible = Case.find([])
+        assert visible
+        assert all(c.customer.account_manager
+            and c.customer.account_manager.id == user.id for c in visible)
+    agent, = User.find([('login', '=', 'agente')])
+    config.user = agent.id
+    config._context = User.get_preferences(True, {})
+    assert len(Case.find([])) == len(CASES)
+
+    config.user = 1
+    config._context = User.get_preferences(True, {})
+    assert summary(config)
