@@ -590,15 +590,19 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             rule = case.route(rules)
             case.routing_rule = rule
             if rule:
-                case.team = rule.team or case.team
+                # A rule for every company may name the team of one
+                if rule.team and rule.team.company == case.company:
+                    case.team = rule.team
                 case.responsible = rule.responsible or case.responsible
                 if rule.priority:
                     case.priority = rule.priority
                     if rule.emergency:
                         case.emergency = rule.emergency
-            if not case.team:
+            default_team = config.default_team
+            if (not case.team and default_team
+                    and default_team.company == case.company):
                 # Also when the matching rule sets no team
-                case.team = config.default_team
+                case.team = default_team
             if not case.responsible and case.team and case.team.manager:
                 case.responsible = case.team.manager
             to_save.append(case)

@@ -179,7 +179,8 @@ class InformationRequest(ReminderMixin, Workflow, ModelSQL, ModelView):
                         'customer_care.msg_information_request_answer_empty',
                         request=request.rec_name))
         cls.write(requests, {'answer_date': dt.datetime.now()})
-        Case.check_information(list({r.case for r in requests}))
+        Case.check_information(
+            list({r.case for r in requests}), closed=requests)
 
     @classmethod
     @ModelView.button
@@ -187,7 +188,8 @@ class InformationRequest(ReminderMixin, Workflow, ModelSQL, ModelView):
     def cancel(cls, requests):
         pool = Pool()
         Case = pool.get('customer_care.case')
-        Case.check_information(list({r.case for r in requests}))
+        Case.check_information(
+            list({r.case for r in requests}), closed=requests)
 
     @classmethod
     def _reminder_messages(cls, kind):
