@@ -13,7 +13,11 @@ import unittest
 
 import pytest
 
-from trytond.tests.test_tryton import load_doc_tests
+from trytond.modules.customer_care.tests.tools import key_db_cache
+
+key_db_cache()  # before test_tryton reads DB_CACHE, also under unittest
+
+from trytond.tests.test_tryton import load_doc_tests  # noqa: E402
 
 SCENARIOS = sorted(
     p.name for p in pathlib.Path(__file__).parent.glob('scenario_*.rst'))
