@@ -218,11 +218,16 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
         with self.assertRaises(UserError):
             configuration.save()
 
-    @with_transaction()
     def test_term_unique(self):
         "Test a second term for the same kind is refused"
-        pool = Pool()
-        Term = pool.get('customer_care.term')
+        # Each attempt in its own transaction: on PostgreSQL a refused insert
+        # aborts the transaction
+        @with_transaction()
+        def create(values):
+            pool = Pool()
+            Term = pool.get('customer_care.term')
+            Term.create([values])
+
         for values in [
                 {'kind': 'complaint', 'duration': 5, 'unit': 'day'},
                 {'kind': 'petition', 'petition_kind': 'general',
@@ -231,7 +236,7 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
                 ]:
             with self.subTest(**values):
                 with self.assertRaises(UserError):
-                    Term.create([values])
+                    create(values)
 
     @with_transaction()
     def test_case_emergency_term(self):
