@@ -598,11 +598,10 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                     case.priority = rule.priority
                     if rule.emergency:
                         case.emergency = rule.emergency
-            default_team = config.default_team
-            if (not case.team and default_team
-                    and default_team.company == case.company):
+            if not case.team:
                 # Also when the matching rule sets no team
-                case.team = default_team
+                case.team = config.get_multivalue(
+                    'default_team', company=case.company.id)
             if not case.responsible and case.team and case.team.manager:
                 case.responsible = case.team.manager
             to_save.append(case)

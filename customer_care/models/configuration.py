@@ -24,9 +24,12 @@ class Configuration(
                 ('sequence_type', '=',
                     Id('customer_care', 'sequence_type_case')),
                 ]))
-    default_team = fields.Many2One(
-        'customer_care.team', "Default Team",
-        help="The team of the cases that match no routing rule.")
+    default_team = fields.MultiValue(fields.Many2One(
+            'customer_care.team', "Default Team",
+            domain=[
+                ('company', '=', Eval('context', {}).get('company', -1)),
+                ],
+            help="The team of the cases that no routing rule gives a team."))
     reminder_days = fields.Integer(
         "Reminder Days", required=True,
         domain=[('reminder_days', '>=', 0)],
@@ -54,6 +57,8 @@ class Configuration(
         pool = Pool()
         if field == 'case_sequence':
             return pool.get('customer_care.configuration.sequence')
+        if field == 'default_team':
+            return pool.get('customer_care.configuration.default_team')
         return super().multivalue_model(field)
 
     @classmethod
@@ -116,3 +121,13 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
             return ModelData.get_id('customer_care', 'sequence_case')
         except KeyError:
             return None
+
+
+class ConfigurationDefaultTeam(ModelSQL, CompanyValueMixin):
+    "Customer Care Configuration Default Team"
+    __name__ = 'customer_care.configuration.default_team'
+    default_team = fields.Many2One(
+        'customer_care.team', "Default Team",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ])
