@@ -348,8 +348,9 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                     },
                 'extend': {
                     'invisible': (~Eval('state').in_(OPEN_STATES)
-                        | Bool(Eval('extension_duration'))),
-                    'depends': ['state', 'extension_duration'],
+                        | Bool(Eval('extension_duration'))
+                        | (Eval('due_status') == 'overdue')),
+                    'depends': ['state', 'extension_duration', 'due_status'],
                     },
                 })
 

@@ -4,10 +4,11 @@ from sql import Literal
 from sql.aggregate import Count
 from sql.conditionals import Case as SQLCase
 
+from trytond import backend
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .case import OPEN_STATES
 
@@ -40,14 +41,27 @@ class Party(metaclass=PoolMeta):
         pool = Pool()
         Case = pool.get('customer_care.case')
         Date = pool.get('ir.date')
+        ModelAccess = pool.get('ir.model.access')
+        Rule = pool.get('ir.rule')
         case = Case.__table__()
         cursor = Transaction().connection.cursor()
         today = Date.today()
         result = {n: {p.id: 0 for p in parties} for n in names}
         company = Transaction().context.get('company')
-        for sub_ids in grouped_slice([p.id for p in parties]):
+        # Count only the cases the user may read: function fields are
+        # computed without access check, so apply the access and the record
+        # rules of the user explicitly
+        with check_access():
+            if not ModelAccess.check(
+                    Case.__name__, 'read', raise_exception=False):
+                return result
+            domain = Rule.domain_get(Case.__name__, mode='read')
+        readable = Case.search(domain, order=[], query=True)
+        for sub_ids in grouped_slice(
+                [p.id for p in parties], backend.MAX_QUERY_PARAMS):
             where = (reduce_ids(case.customer, sub_ids)
-                & case.state.in_(OPEN_STATES))
+                & case.state.in_(OPEN_STATES)
+                & case.id.in_(readable))
             if company:
                 where &= case.company == company
             cursor.execute(*case.select(
