@@ -81,8 +81,9 @@ demo-conf:
 	sed -e 's|@ROOT@|$(CURDIR)|g' -e 's|@LISTEN@|$(DEMO_HOST):$(DEMO_PORT)|g' \
 		-e 's|@SMTP_PORT@|$(DEMO_SMTP_PORT)|g' demo/trytond.conf.in > $(DEMO_CONF)
 
-# Starts demo/mailsink.py in the background for the rest of the recipe line.
-START_MAILSINK = $(PY) demo/mailsink.py --host 127.0.0.1 \
+# Starts the mail sink (customer_care/tests/mailsink.py) in the background for the rest of the recipe line.
+START_MAILSINK = $(PY) -m trytond.modules.customer_care.tests.mailsink \
+	--host 127.0.0.1 \
 	--port $(DEMO_SMTP_PORT) $(DEMO_DIR)/mail & sink=$$!; \
 	for i in {1..50}; do (: <>/dev/tcp/127.0.0.1/$(DEMO_SMTP_PORT)) \
 		2>/dev/null && break; sleep 0.1; done; \

@@ -13,9 +13,11 @@ import unittest
 
 import pytest
 
-from trytond.modules.customer_care.tests.tools import key_db_cache
+from trytond.modules.customer_care.tests.tools import (
+    key_db_cache, start_mail_sink)
 
 key_db_cache()  # before test_tryton reads DB_CACHE, also under unittest
+start_mail_sink()  # also under unittest; pytest's conftest starts it first
 
 from trytond.tests.test_tryton import load_doc_tests  # noqa: E402
 

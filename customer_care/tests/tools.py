@@ -33,3 +33,25 @@ def key_db_cache():
         folder = os.path.join(cache, _module_hash())
         os.makedirs(folder, exist_ok=True)
         os.environ['DB_CACHE'] = folder
+
+
+def start_mail_sink():
+    """Keep the e-mails of the tests in a local SMTP sink, not send them.
+
+    Point trytond's [email] uri at a sink on a free port and give its folder
+    in CUSTOMER_CARE_MAIL_DIR. Return the sink's server, or None when one is
+    already running.
+    """
+    import tempfile
+
+    from trytond import config
+
+    from . import mailsink
+
+    if os.environ.get('CUSTOMER_CARE_MAIL_DIR'):
+        return None
+    sink = mailsink.start(tempfile.mkdtemp(prefix='customer-care-mail-'))
+    os.environ['TRYTOND_EMAIL__URI'] = sink.uri
+    os.environ['CUSTOMER_CARE_MAIL_DIR'] = sink.directory
+    config.set('email', 'uri', sink.uri)
+    return sink

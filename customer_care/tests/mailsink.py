@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""A tiny SMTP server that keeps mail instead of sending it (demo only).
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""A tiny SMTP server that keeps mail instead of sending it (demo and tests).
 
 trytond has no "don't send" e-mail URI: `[email] uri` is always an SMTP
-server.  The demo configuration points it at this sink, which accepts every
-message on 127.0.0.1 and writes it, untouched, to DIR/<time>-<n>.eml; it also
-prints one line per message on stdout.  Standard library only (smtpd left
-Python in 3.12).
+server.  The demo configuration and the tests (conftest.py) point it at this
+sink, which accepts every message on 127.0.0.1 and writes it, untouched, to
+DIR/<time>-<n>.eml; it also prints one line per message on stdout.  Standard
+library only (smtpd left Python in 3.12).
 
-    python3 demo/mailsink.py [--host 127.0.0.1] [--port 8025] [DIR]
+    python -m trytond.modules.customer_care.tests.mailsink \
+        [--host 127.0.0.1] [--port 8025] [DIR]
 
 If the port is already taken (another sink still running) it says so and
 exits 0, so that the demo keeps going.
@@ -21,6 +24,7 @@ import itertools
 import os
 import socketserver
 import sys
+import threading
 
 COUNTER = itertools.count(1)
 
@@ -102,6 +106,30 @@ class Handler(socketserver.StreamRequestHandler):
 class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
+
+
+def start(directory, host='127.0.0.1', port=0, quiet=True):
+    """Start a sink in a thread; return its server (server.uri, .directory).
+
+    Port 0 takes a free port.
+    """
+    os.makedirs(directory, exist_ok=True)
+    server = Server((host, port), QuietHandler if quiet else Handler)
+    server.directory = os.path.abspath(directory)
+    server.uri = 'smtp://%s:%s' % server.server_address[:2]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+class QuietHandler(Handler):
+    "A handler that keeps the mail without printing"
+
+    def store(self, sender, recipients, data):
+        now = datetime.datetime.now()
+        name = '%s-%04d.eml' % (now.strftime('%Y%m%d-%H%M%S'), next(COUNTER))
+        with open(os.path.join(self.server.directory, name), 'wb') as fp:
+            fp.write(data)
 
 
 def main():
