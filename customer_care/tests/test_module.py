@@ -3,6 +3,8 @@
 import datetime as dt
 import unittest
 
+from sql import Column
+
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -10,6 +12,7 @@ from trytond.modules.customer_care.models.calendar import BusinessCalendar
 from trytond.pool import Pool
 from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 # Colombia's national holidays of 2026 as published (Ley 51 de 1983 moves
 # most of them to Monday; Ley 2578 de 2026 added Our Lady of Chiquinquirá)
@@ -311,6 +314,28 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
             with self.assertRaises(UserError):
                 Case.apply_extension([case], 5, "Late")
             self.assertFalse(case.extension_duration)
+
+    @with_transaction()
+    def test_case_history(self):
+        "Test every change of a case is kept in its history"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        company, customer = self._setup()
+        with set_company(company):
+            case = self._case(customer, dt.datetime.now(), kind='complaint')
+            case.subject = "Changed subject"
+            case.save()
+            history = Case.__table_history__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*history.select(
+                    history.subject, where=history.id == case.id,
+                    order_by=[Column(history, '__id').asc]))
+            subjects = [s for s, in cursor]
+            # The history also keeps the computed due dates written at
+            # creation
+            self.assertEqual(subjects[0], "Subject")
+            self.assertEqual(subjects[-1], "Changed subject")
+            self.assertEqual(Case(case.id).subject, "Changed subject")
 
     @with_transaction()
     def test_case_days_remaining(self):
