@@ -177,6 +177,7 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     term_duration = fields.Integer("Term", readonly=True)
     term_unit = fields.Selection(
         [(None, "")] + TERM_UNITS, "Term Unit", readonly=True, sort=False)
+    term_unit_string = term_unit.translated('term_unit')
     initial_due_date = fields.Date("Initial Due Date", readonly=True)
     due_date = fields.Date(
         "Due Date", readonly=True,
@@ -703,7 +704,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 'customer_care.msg_case_answer_body',
                 case=case.rec_name,
                 subject=case.subject,
-                answer=case.answer)
+                answer=case.answer,
+                company=case.company.rec_name)
 
     @classmethod
     def _check_information_answered(cls, case):
@@ -792,7 +794,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             raise ExtensionError(gettext(
                     'customer_care.msg_case_extend_duration',
                     case=self.rec_name,
-                    maximum=self.term_duration))
+                    maximum=self.term_duration,
+                    unit=(self.term_unit_string or '').lower()))
 
     @classmethod
     def apply_extension(cls, cases, duration, reason):
@@ -815,7 +818,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 case=case.rec_name,
                 subject=case.subject,
                 reason=case.extension_reason,
-                due_date=case.due_date)
+                due_date=case.due_date,
+                company=case.company.rec_name)
         cls.chat_post(
             cases, 'customer_care.msg_case_extended', audience='public')
 

@@ -29,7 +29,7 @@ class Configuration(
             domain=[
                 ('company', '=', Eval('context', {}).get('company', -1)),
                 ],
-            help="The team of the cases that no routing rule gives a team."))
+            help="The team of the cases to which no routing rule gives a team."))
     reminder_days = fields.Integer(
         "Reminder Days", required=True,
         domain=[('reminder_days', '>=', 0)],

@@ -16,7 +16,7 @@ from trytond.transaction import Transaction
 
 from .calendar import get_calendar
 from .exceptions import InformationRequestError
-from .notify import notify_users
+from .notify import notify_address, notify_users
 from .reminder import ReminderMixin
 
 
@@ -156,15 +156,24 @@ class InformationRequest(ReminderMixin, Workflow, ModelSQL, ModelView):
                 users = [request.user] if request.user else (
                     list(request.team.members) or [request.team.manager])
                 users = [u for u in users if u]
+                variables = {
+                    'case': request.case.rec_name,
+                    'subject': request.case.subject,
+                    'question': request.question,
+                    'due_date': request.due_date,
+                    }
                 if users:
                     notify_users(
                         users, [request],
                         'customer_care.msg_information_request_subject',
                         'customer_care.msg_information_request_body',
-                        case=request.case.rec_name,
-                        subject=request.case.subject,
-                        question=request.question,
-                        due_date=request.due_date)
+                        **variables)
+                if not request.user and request.team.email:
+                    notify_address(
+                        request.team.email, request,
+                        'customer_care.msg_information_request_subject',
+                        'customer_care.msg_information_request_body',
+                        **variables)
 
     @classmethod
     @ModelView.button

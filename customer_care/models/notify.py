@@ -101,3 +101,10 @@ def notify_customer(record, subject_msg, body_msg, **variables):
     name = record.contact_name or record.customer.name or ''
     return send_email(
         formataddr((name, address)), subject, body, resource=record)
+
+
+def notify_address(address, record, subject_msg, body_msg, **variables):
+    "E-mail an address (of a team) about the record, in the company language"
+    subject = _message(subject_msg, None, **variables)
+    body = _message(body_msg, None, **variables)
+    return send_email(address, subject, body, resource=record)

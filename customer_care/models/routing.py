@@ -71,7 +71,7 @@ class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
             ])
     responsible = fields.Many2One('res.user', "Responsible")
     priority = fields.Selection(
-        [(None, "")] + PRIORITIES, "Set Priority", sort=False)
+        [(None, "")] + PRIORITIES, "Priority", sort=False)
     emergency = fields.Selection(
         EMERGENCIES, "Emergency", sort=False,
         states={

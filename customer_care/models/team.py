@@ -17,7 +17,8 @@ class Team(DeactivableMixin, ModelSQL, ModelView):
         'customer_care.team-res.user', 'team', 'user', "Members")
     email = fields.Char(
         "E-mail",
-        help="The address of the team, for the department's contacts.")
+        help="The shared e-mail address of the team: the information "
+        "requests addressed to the team are also sent there.")
 
     @classmethod
     def __setup__(cls):
