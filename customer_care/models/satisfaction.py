@@ -420,9 +420,8 @@ class Check(Workflow, ModelSQL, ModelView):
                     },
                 'process': {
                     'invisible': pending,
-                    'readonly': ~Eval('attempts', [0]),
                     'icon': 'tryton-forward',
-                    'depends': ['state', 'attempts'],
+                    'depends': ['state'],
                     },
                 'cancel': {
                     'invisible': pending,
