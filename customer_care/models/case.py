@@ -282,6 +282,10 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 Index(t, (t.number, Index.Similarity())),
                 Index(t, (t.customer, Index.Equality())),
                 Index(t, (t.responsible, Index.Equality())),
+                # The monthly satisfaction samples
+                Index(t, (t.satisfaction_rule, Index.Equality()),
+                    (t.answer_date, Index.Range()),
+                    where=t.satisfaction_rule != Null),
                 Index(t, (t.due_date, Index.Range()),
                     where=t.state.in_(OPEN_STATES)),
                 Index(
