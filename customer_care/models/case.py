@@ -141,6 +141,13 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             'readonly': Eval('state').in_(['closed', 'cancelled']),
             },
         help="The filing number given by the regulator.")
+    regulator_uploaded_on = fields.Date(
+        "Uploaded to Regulator",
+        states={
+            'invisible': Eval('channel') != 'regulator',
+            'readonly': Eval('state') != 'answered',
+            },
+        help="The day the answer was uploaded to the regulator's platform.")
     subject = fields.Char("Subject", required=True, states=_states)
     description = fields.Text("Description", states=_states)
     received = fields.DateTime(
@@ -227,6 +234,22 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         "On Time", readonly=True,
         help="Whether the answer was given before the deadline.")
     closed_date = fields.DateTime("Closed Date", readonly=True)
+    satisfaction_rule = fields.Many2One(
+        'customer_care.satisfaction.rule', "Satisfaction Rule",
+        readonly=True,
+        help="The rule of the satisfaction policy that applied when the case "
+        "was answered.")
+    satisfaction_checks = fields.One2Many(
+        'customer_care.satisfaction.check', 'case', "Satisfaction Checks",
+        readonly=True)
+    satisfaction_result = fields.Function(fields.Selection([
+                (None, ""),
+                ('pending', "To Check"),
+                ('satisfied', "Satisfied"),
+                ('not_satisfied', "Not Satisfied"),
+                ('not_contacted', "Not Contacted"),
+                ('not_verified', "Not Verified"),
+                ], "Satisfaction"), 'get_satisfaction_result')
     registered_by = employee_field(
         "Registered By", states=['registered', 'analysis', 'assigned',
             'waiting', 'answered', 'closed', 'cancelled'])
@@ -260,6 +283,10 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 Index(t, (t.number, Index.Similarity())),
                 Index(t, (t.customer, Index.Equality())),
                 Index(t, (t.responsible, Index.Equality())),
+                # The monthly satisfaction samples
+                Index(t, (t.satisfaction_rule, Index.Equality()),
+                    (t.answer_date, Index.Range()),
+                    where=t.satisfaction_rule != Null),
                 Index(t, (t.due_date, Index.Range()),
                     where=t.state.in_(OPEN_STATES)),
                 Index(
@@ -455,6 +482,21 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                     result['due_status'][case.id] = status
         return result
 
+    @classmethod
+    def get_satisfaction_result(cls, cases, name):
+        "Return the result of the last check of each case, if any"
+        pool = Pool()
+        Check = pool.get('customer_care.satisfaction.check')
+        result = {c.id: None for c in cases}
+        checks = Check.search([
+                ('case', 'in', [c.id for c in cases]),
+                ('state', '!=', 'cancelled'),
+                ], order=[('id', 'ASC')])
+        for check in checks:
+            result[check.case.id] = (
+                'pending' if check.state == 'pending' else check.result)
+        return result
+
     def chat_language(self, audience='internal'):
         language = super().chat_language(audience=audience)
         if audience == 'public':
@@ -550,11 +592,13 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         default = default.copy() if default is not None else {}
         for name in ['number', 'answer', 'answer_date', 'on_time',
                 'closed_date', 'extension_duration', 'extension_reason',
-                'extended_on', 'routing_rule', 'registered_by',
+                'extended_on', 'routing_rule', 'satisfaction_rule',
+                'regulator_uploaded_on', 'registered_by',
                 'analysed_by', 'assigned_by', 'answered_by', 'closed_by',
                 'cancelled_by']:
             default.setdefault(name, None)
         default.setdefault('information_requests', None)
+        default.setdefault('satisfaction_checks', None)
         default.setdefault('received', cls.default_received())
         return super().copy(cases, default=default)
 
@@ -687,6 +731,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     @Workflow.transition('answered')
     @set_employee('answered_by')
     def respond(cls, cases):
+        pool = Pool()
+        SatisfactionRule = pool.get('customer_care.satisfaction.rule')
         now = dt.datetime.now()
         for case in cases:
             if not (case.answer or '').strip():
@@ -706,6 +752,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 subject=case.subject,
                 answer=case.answer,
                 company=case.company.rec_name)
+        # After the answer is saved: the checks copy its date
+        SatisfactionRule.apply(cases)
 
     @classmethod
     def _check_information_answered(cls, case):
@@ -722,6 +770,11 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     @Workflow.transition('analysis')
     @reset_employee('answered_by')
     def reopen(cls, cases):
+        pool = Pool()
+        Check = pool.get('customer_care.satisfaction.check')
+        # The answer the pending checks were about is withdrawn
+        Check.cancel([k for c in cases for k in c.satisfaction_checks
+                if k.state == 'pending'])
         cls.write(cases, {
                 'answer_date': None,
                 'on_time': None,

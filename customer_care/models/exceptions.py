@@ -30,3 +30,15 @@ class RoutingRuleValidationError(ValidationError):
 
 class TermValidationError(ValidationError):
     pass
+
+
+class SatisfactionRuleValidationError(ValidationError):
+    pass
+
+
+class SatisfactionCheckError(UserError):
+    pass
+
+
+class ReportError(UserError):
+    pass

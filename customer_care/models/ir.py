@@ -13,6 +13,8 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.extend([
                 ('customer_care.reminder|send_reminders',
                     "Send Customer Care Reminders"),
+                ('customer_care.satisfaction.sample|draw_samples',
+                    "Draw Monthly Satisfaction Samples"),
                 ])
 
 

@@ -28,7 +28,13 @@ which fills it through proteus with:
   hours to ten weeks before the day the demo is built (so that the demo is
   always fresh): some overdue, some due soon, one extended, emergencies,
   compliments passed on, regulator cases with the regulator's filing number,
-  information requests requested, answered and overdue, one case reopened.
+  information requests requested, answered and overdue, one case reopened;
+- satisfaction checks in every state and with every result (satisfied, not
+  satisfied closed without follow-up or waiting for one, not contacted after
+  three calls on three business days, not verified, pending, cancelled by the
+  reopened case), and a monthly sample of the subsidy claims drawn by the
+  coordinator (rule "Reclamos de subsidios: muestra mensual", 2 a month);
+  the regulator cases carry the day their answer was uploaded.
   The workflow is driven through the buttons by the user who would press
   them, so every "... By" field names an employee; the answer and closing
   dates of old cases are then set back to a plausible past day;
@@ -201,6 +207,8 @@ SERVICES = {
     'billing': ("Facturación y recaudo", 'u', Decimal('0'), ['servicio'],
         None),
     'financing': ("Financiación de gasodomésticos", 'u', Decimal('0'),
+        ['servicio'], None),
+    'subsidy': ("Subsidios y contribuciones", 'u', Decimal('0'),
         ['servicio'], None),
     }
 CONTRACT_SERVICES = {
@@ -569,7 +577,8 @@ CASES = [
         "intereses.",
         ago=22, hour=9, state='answered', late=True,
         answer="Se verificó el pago dentro del plazo; los intereses se "
-        "anulan en la próxima factura."),
+        "anulan en la próxima factura.",
+        check='no_answer', call_notes="Timbra y no contestan."),
     dict(kind='complaint', channel='email', customer='sabor',
         service='billing', qa='AMA', contract='sabor',
         subject="El gestor de cobro fue grosero",
@@ -577,7 +586,39 @@ CASES = [
         "el servicio delante de los clientes.",
         ago=9, hour=15, state='answered',
         answer="Presentamos excusas; el gestor fue citado y reforzamos el "
-        "protocolo de visitas de cobro."),
+        "protocolo de visitas de cobro.",
+        check='not_satisfied', call_notes="El cliente pide que el gestor "
+        "no vuelva a visitar el restaurante."),
+    dict(kind='complaint', channel='phone', customer='mejia',
+        service='billing', qa='AMA',
+        subject="Le colgaron la llamada en la línea 164",
+        description="El asesor colgó la llamada mientras el usuario "
+        "explicaba su caso.",
+        ago=3, hour=10, state='answered',
+        answer="Ofrecemos excusas; revisamos la grabación y el asesor "
+        "recibió retroalimentación."),
+    dict(kind='claim', channel='phone', customer='cardenas',
+        service='subsidy', qa='CON',
+        subject="Subsidio de estrato 1 no aplicado en la factura",
+        description="La factura del mes no trae el descuento del subsidio.",
+        ago=30, hour=9, state='answered',
+        answer="El subsidio se aplicó de nuevo y se abona en la próxima "
+        "factura."),
+    dict(kind='claim', channel='in_person', customer='ospina',
+        service='subsidy', qa='CON',
+        subject="Cobro de contribución a un predio de estrato 2",
+        description="Me cobraron contribución como si fuera estrato 5.",
+        ago=34, hour=11, state='answered',
+        answer="Se corrigió el estrato registrado y se anuló la "
+        "contribución cobrada."),
+    dict(kind='claim', channel='email', customer='pacheco',
+        service='subsidy', qa='CON',
+        subject="Subsidio retirado sin aviso",
+        description="Desde hace un mes no aparece el subsidio en mi "
+        "factura.",
+        ago=38, hour=15, state='answered',
+        answer="El subsidio se había retirado por una novedad de la "
+        "alcaldía; se restableció con la certificación que aportó."),
     dict(kind='petition', petition_kind='general', channel='regulator',
         customer='cardenas', service='billing', qa='CLA', rc='SSPD-201',
         regref='20255290366519',
@@ -638,7 +679,9 @@ CASES = [
             "hermeticidad.", "Se encontró una fuga en la válvula del "
             "calentador; se reparó y se refacturó el periodo.", 5)],
         answer="La visita encontró una fuga en la válvula del calentador; "
-        "se reparó y se ajustó la factura del periodo."),
+        "se reparó y se ajustó la factura del periodo.",
+        check='satisfied', call_notes="La usuaria confirma que el medidor "
+        "ya no gira y agradece la visita."),
     dict(kind='complaint', channel='web', customer='espiga',
         service='billing', qa='OPO',
         subject="La factura llega después de la fecha límite",
@@ -646,7 +689,18 @@ CASES = [
         "vencida.",
         ago=45, hour=8, state='closed',
         answer="Se corrigió la ruta de reparto y se activó el envío de la "
-        "factura electrónica."),
+        "factura electrónica.",
+        check='not_contacted'),
+    dict(kind='complaint', channel='in_person', customer='barrios',
+        service='review', qa='AMA',
+        subject="El técnico llegó tres horas tarde a la revisión",
+        description="Pedí permiso en el trabajo y el técnico llegó a las "
+        "cuatro de la tarde.",
+        ago=28, hour=16, state='closed',
+        answer="Ofrecemos excusas; ajustamos la programación de las "
+        "visitas para avisar los retrasos por mensaje de texto.",
+        check='not_satisfied', follow_up='closed',
+        call_notes="Sigue inconforme, pero no pide nada más."),
     dict(kind='suggestion', channel='social', customer='mejia',
         service='billing', qa='ACC',
         subject="Pagar la factura desde la aplicación del banco",
@@ -670,7 +724,9 @@ CASES = [
         "mes tarde.",
         ago=55, hour=11, state='closed', late=True,
         answer="Se entregó el informe y se acordó entregarlo en 5 días "
-        "hábiles después de cada mantenimiento."),
+        "hábiles después de cada mantenimiento.",
+        check='refused', call_notes="El jefe de mantenimiento no quiso "
+        "responder la encuesta."),
 
     # --- cancelled
     dict(kind='complaint', channel='chat', customer='mejia',
@@ -1038,6 +1094,16 @@ def create_demo(config, today=None, load_translations=True,
             setattr(rule, field, value)
         rule.save()
 
+    # The satisfaction policy: the subsidy claims only in a monthly sample
+    SatisfactionRule = Model.get(
+        'customer_care.satisfaction.rule', config=config)
+    sample_rule = SatisfactionRule(
+        name="Reclamos de subsidios: muestra mensual", sequence=50,
+        company=company, method='sample', sample_size=2)
+    sample_rule.kinds = ['claim']
+    sample_rule.service = services['subsidy']
+    sample_rule.save()
+
     # Cases: created and driven through the workflow by their users
     log("cases")
     Case = Model.get('customer_care.case', config=config)
@@ -1196,6 +1262,35 @@ def create_demo(config, today=None, load_translations=True,
             case = cases[index] = reload(case)
             case.answer = spec['answer']
             case.click('respond')
+
+    # Phase 6: the agent calls the customers of the satisfaction checks
+    log("satisfaction checks")
+    Check = Model.get('customer_care.satisfaction.check', config=config)
+    as_user('agente')
+    for index, spec in enumerate(CASES):
+        if not spec.get('check'):
+            continue
+        check, = Check.find([
+                ('case', '=', cases[index].id),
+                ('state', '=', 'pending'),
+                ])
+        if spec['check'] == 'not_contacted':
+            # One call a day on the last three business days
+            for days, outcome in [
+                    (3, 'no_answer'), (2, 'wrong_number'), (1, 'no_answer')]:
+                attempt = check.attempts.new()
+                attempt.date = _local(dt.datetime.combine(
+                        calendar.add_days(today, -days),
+                        dt.time(9 + days, 15)), TIMEZONE)
+                attempt.outcome = outcome
+            check.save()
+            check.click('process')
+        else:
+            check.call_notes = spec.get('call_notes')
+            check.click(f'call_{spec["check"]}')
+        if spec.get('follow_up') == 'closed':
+            check.click('close_case')
+
     as_user('coordinador')
     for index, spec in enumerate(CASES):
         case = cases[index] = reload(cases[index])
@@ -1234,12 +1329,32 @@ def create_demo(config, today=None, load_translations=True,
             values['answer_date'] = answer_date
             values['on_time'] = bool(
                 case.deadline and answer_date <= case.deadline)
+        if case.channel == 'regulator':
+            values['regulator_uploaded_on'] = calendar.add_days(
+                answer_day, 1)
         if case.state == 'closed':
             close_day = max(answer_day, min(calendar.add_days(answer_day, 2),
                     calendar.add_days(today, -1)))
             values['closed_date'] = _local(dt.datetime.combine(
                     close_day, dt.time(16, 30)), TIMEZONE)
         Case._proxy.write([case.id], values, config.context)
+        if 'answer_date' in values and case.satisfaction_checks:
+            Check._proxy.write(
+                [c.id for c in case.satisfaction_checks],
+                {'answered': values['answer_date']}, config.context)
+
+    # The coordinator draws the samples of the months the subsidy claims
+    # were answered in
+    as_user('coordinador')
+    months = set()
+    for case in Case.find([('satisfaction_rule', '=', sample_rule.id)]):
+        months.add(case.answer_date.replace(tzinfo=dt.timezone.utc)
+            .astimezone(ZoneInfo(TIMEZONE)).date().replace(day=1))
+    for month in sorted(months):
+        draw = Wizard('customer_care.satisfaction.sample.draw')
+        draw.form.month = month
+        draw.execute('draw')
+    as_user('admin')
 
     # The scheduled reminders, run once
     if run_reminders:
@@ -1284,6 +1399,7 @@ def summary(config):
     Notification = Model.get('res.notification', config=config)
     Subscription = Model.get('sale.subscription', config=config)
     Party = Model.get('party.party', config=config)
+    Check = Model.get('customer_care.satisfaction.check', config=config)
     cases = Case.find([])
     lines = [
         f"customers: {len(Party.find([('account_manager', '!=', None)]))} "
@@ -1298,6 +1414,8 @@ def summary(config):
         "  open by due status: " + ', '.join(f'{k} {n}' for k, n in sorted(
                 Counter(c.due_status for c in cases
                     if c.due_status).items())),
+        "satisfaction checks: " + ', '.join(f'{k} {n}' for k, n in sorted(
+                Counter(c.result or c.state for c in Check.find([])).items())),
         f"reminders: {len(Reminder.find([]))}, "
         f"notifications: {len(Notification.find([]))}",
         ]

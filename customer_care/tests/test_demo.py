@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from proteus import Model
 
+from trytond.modules.customer_care.models.satisfaction import draw
 from trytond.modules.customer_care.tests.demo import (
     CASES, PASSWORDS, USERS, create_demo, summary)
 
@@ -109,6 +110,43 @@ def test_demo():
     assert Reminder.find([('kind', '=', 'reminder')])
     assert Reminder.find([('kind', '=', 'escalation')])
     assert Notification.find([])
+
+    # Satisfaction checks in every state and with every result
+    Check = Model.get('customer_care.satisfaction.check')
+    Sample = Model.get('customer_care.satisfaction.sample')
+    checks = Check.find([])
+    assert {c.state for c in checks} == {'pending', 'done', 'cancelled'}
+    assert {c.result for c in checks if c.state == 'done'} == {
+        'satisfied', 'not_satisfied', 'not_contacted', 'not_verified'}
+    for check in checks:
+        if check.state == 'done' and check.result != 'not_satisfied':
+            assert check.case.state == 'closed', check.case.subject
+        if check.result == 'not_contacted':
+            assert len(check.attempts) == 3 and check.contact_days == 3
+        if check.state == 'pending':
+            assert check.case.state == 'answered'
+    assert any(c.follow_up == 'closed' and c.case.state == 'closed'
+        for c in checks)
+    assert any(c.result == 'not_satisfied' and not c.follow_up
+        and c.case.state == 'answered' for c in checks)
+    assert any(c.state == 'pending' and c.attempts for c in checks)
+    assert any(c.state == 'pending' and not c.attempts for c in checks)
+    assert all(c.customer == c.case.customer and c.phones for c in checks
+        if c.state == 'pending')
+    # Only complaints and claims, never the regulator's
+    assert {c.case.kind for c in checks} <= {'complaint', 'claim'}
+    assert all(c.case.channel != 'regulator' for c in checks)
+    # The subsidy claims are sampled, reproducibly
+    samples = Sample.find([])
+    assert samples
+    assert sum(len(s.checks) for s in samples) >= 1
+    for sample in samples:
+        assert len(sample.checks) == min(sample.size, sample.population_size)
+        assert sorted(c.case.id for c in sample.checks) == draw(
+            [int(i) for i in sample.population.split()], sample.size,
+            sample.seed)
+    assert all(c.regulator_uploaded_on for c in regulator
+        if c.state == 'closed')
 
     # Contracts in draft, quotation and running states
     assert {s.state for s in Subscription.find([])} == {

@@ -9,6 +9,8 @@ from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
+from trytond.modules.customer_care.models.satisfaction import (
+    contact_days, draw, month_bounds)
 from trytond.pool import Pool
 from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
@@ -147,11 +149,67 @@ class BusinessCalendarTestCase(unittest.TestCase):
             BusinessCalendar(non_working_days=range(7))
 
 
+class SatisfactionToolsTestCase(unittest.TestCase):
+    "Test the day counting and the random draw of satisfaction checks"
+
+    def setUp(self):
+        self.calendar = BusinessCalendar(country='CO')
+
+    def test_contact_days_same_day(self):
+        "Test two calls on the same day count as one day"
+        days = contact_days([
+                dt.datetime(2026, 11, 17, 9, 0),
+                dt.datetime(2026, 11, 17, 16, 30),
+                dt.datetime(2026, 11, 18, 10, 0),
+                ], self.calendar)
+        self.assertEqual(
+            days, [dt.date(2026, 11, 17), dt.date(2026, 11, 18)])
+
+    def test_contact_days_holiday_and_weekend(self):
+        "Test calls on a holiday or a weekend do not count"
+        # Monday 16 November 2026 is a holiday, 21 November a Saturday
+        days = contact_days([
+                dt.datetime(2026, 11, 16, 9, 0),
+                dt.datetime(2026, 11, 21, 9, 0),
+                dt.datetime(2026, 11, 20, 9, 0),
+                ], self.calendar)
+        self.assertEqual(days, [dt.date(2026, 11, 20)])
+
+    def test_draw_reproducible(self):
+        "Test the same seed draws the same cases whatever the order"
+        population = list(range(1, 501))
+        first = draw(population, 100, 1234)
+        self.assertEqual(first, draw(reversed(population), 100, 1234))
+        self.assertEqual(len(first), 100)
+        self.assertEqual(len(set(first)), 100)
+        self.assertLessEqual(set(first), set(population))
+        self.assertNotEqual(first, draw(population, 100, 4321))
+
+    def test_draw_small_population(self):
+        "Test a sample larger than the population takes it all"
+        self.assertEqual(draw([3, 1, 2], 100, 7), [1, 2, 3])
+        self.assertEqual(draw([3, 1, 2], 0, 7), [])
+        self.assertEqual(draw([], 10, 7), [])
+
+    def test_month_bounds(self):
+        "Test the bounds of a month, December included"
+        self.assertEqual(
+            month_bounds(dt.date(2026, 12, 15)),
+            (dt.date(2026, 12, 1), dt.date(2027, 1, 1)))
+        self.assertEqual(
+            month_bounds(dt.date(2026, 2, 28)),
+            (dt.date(2026, 2, 1), dt.date(2026, 3, 1)))
+
+
 class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
     "Test Customer Care module"
     module = 'customer_care'
-    # A routing rule without company applies to every company
-    _skip_company_rule = {('customer_care.routing.rule', 'company')}
+    # A routing or satisfaction rule without company applies to every
+    # company
+    _skip_company_rule = {
+        ('customer_care.routing.rule', 'company'),
+        ('customer_care.satisfaction.rule', 'company'),
+        }
 
     def _setup(self):
         "Create a Colombian company and a customer; return them"
@@ -357,6 +415,42 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
             draft = self._case(customer, dt.datetime.now(), kind='claim')
             self.assertIsNone(draft.days_remaining)
             self.assertIsNone(draft.due_status)
+
+
+    @with_transaction()
+    def test_satisfaction_default_policy(self):
+        "Test the default policy checks complaints and claims only"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Check = pool.get('customer_care.satisfaction.check')
+        company, customer = self._setup()
+        with set_company(company):
+            cases = {}
+            for kind, channel in [
+                    ('complaint', 'phone'), ('claim', 'email'),
+                    ('petition', 'email'), ('compliment', 'web'),
+                    ('claim', 'regulator')]:
+                case = self._case(
+                    customer, dt.datetime.now(), kind=kind, channel=channel)
+                cases[kind, channel] = case
+            Case.register(list(cases.values()))
+            Case.analyse(list(cases.values()))
+            Case.write(list(cases.values()), {'answer': "Answer"})
+            Case.respond(list(cases.values()))
+            checked = {(c.case.kind, c.case.channel) for c in Check.search([])}
+            self.assertEqual(
+                checked, {('complaint', 'phone'), ('claim', 'email')})
+            self.assertEqual(
+                cases['claim', 'regulator'].satisfaction_rule.method, 'none')
+
+    @with_transaction()
+    def test_satisfaction_rule_negative_sample(self):
+        "Test a sample size below zero is refused"
+        pool = Pool()
+        Rule = pool.get('customer_care.satisfaction.rule')
+        rule = Rule(name="Sample", method='sample', sample_size=-1)
+        with self.assertRaises(UserError):
+            rule.save()
 
 
 del test_tryton.ModuleTestCase

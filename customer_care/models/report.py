@@ -1,0 +1,71 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The letters and certificates of a case (HTML templates printed to PDF).
+
+Each report is rendered in the language of the case's customer: the
+templates set it with set_lang, so their text is translated through the
+report translations (locale/*.po) and the dates take its format.
+"""
+from trytond.i18n import gettext
+from trytond.modules.company import CompanyReport
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .calendar import to_local
+from .exceptions import ReportError
+
+
+class CaseReport(CompanyReport):
+    "A report about cases that may print only some of them"
+
+    @classmethod
+    def check_case(cls, case):
+        "Raise ReportError when the case cannot be printed"
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        for record in records:
+            cls.check_case(record)
+        context = super().get_context(records, header, data)
+        company = header.get('company')
+        with Transaction().set_context(company=company.id if company else None):
+            context['today'] = Date.today()
+        context['local'] = lambda d: to_local(d, company)
+        context['paragraphs'] = lambda t: [
+            p.strip() for p in (t or '').split('\n\n') if p.strip()]
+        return context
+
+
+class AnswerLetter(CaseReport):
+    __name__ = 'customer_care.case.answer_letter'
+
+    @classmethod
+    def check_case(cls, case):
+        if not case.answer_date or not case.answer:
+            raise ReportError(gettext(
+                    'customer_care.msg_report_answer_letter_unanswered',
+                    case=case.rec_name))
+
+
+class RegulatorCertificate(CaseReport):
+    __name__ = 'customer_care.case.regulator_certificate'
+
+    @classmethod
+    def check_case(cls, case):
+        if case.channel != 'regulator' or not case.answer_date:
+            raise ReportError(gettext(
+                    'customer_care.msg_report_certificate_regulator',
+                    case=case.rec_name))
+
+
+class ExtensionNotice(CaseReport):
+    __name__ = 'customer_care.case.extension_notice'
+
+    @classmethod
+    def check_case(cls, case):
+        if not case.extension_duration:
+            raise ReportError(gettext(
+                    'customer_care.msg_report_extension_not_extended',
+                    case=case.rec_name))
