@@ -30,3 +30,7 @@ class RoutingRuleValidationError(ValidationError):
 
 class TermValidationError(ValidationError):
     pass
+
+
+class ActionError(UserError):
+    pass

@@ -21,6 +21,9 @@ class Party(metaclass=PoolMeta):
         help="The user who owns the relationship with the customer.")
     care_cases = fields.One2Many(
         'customer_care.case', 'customer', "Cases", readonly=True)
+    care_actions = fields.Many2Many(
+        'customer_care.action-party.party', 'party', 'action',
+        "Improvement Actions", readonly=True)
     care_open_cases = fields.Function(
         fields.Integer("Open Cases"), 'get_care_case_counts')
     care_overdue_cases = fields.Function(
@@ -86,4 +89,5 @@ class Party(metaclass=PoolMeta):
     def copy(cls, parties, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('care_cases', None)
+        default.setdefault('care_actions', None)
         return super().copy(parties, default=default)
