@@ -56,6 +56,7 @@ RUNNING_STATES = ['approved', 'processing']
 class Action(ReminderMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Improvement Action"
     __name__ = 'customer_care.action'
+    __string__ = "Improvement Action"
     _rec_name = 'number'
 
     _states = {
@@ -285,10 +286,10 @@ class Action(ReminderMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 'check': {
-                    'invisible': Eval('state') != 'done',
-                    'readonly': ~Eval('effectiveness'),
+                    # Visible in progress to explain it waits for the end
+                    'invisible': ~Eval('state').in_(['processing', 'done']),
                     'icon': 'tryton-ok',
-                    'depends': ['state', 'effectiveness'],
+                    'depends': ['state'],
                     },
                 })
 
@@ -622,6 +623,7 @@ class Action(ReminderMixin, Workflow, ModelSQL, ModelView):
 class Action_Party(ModelSQL):
     "Customer Care Improvement Action - Party"
     __name__ = 'customer_care.action-party.party'
+    __string__ = "Improvement Action - Party"
 
     action = fields.Many2One(
         'customer_care.action', "Action", required=True, ondelete='CASCADE')
@@ -638,6 +640,7 @@ class Action_Party(ModelSQL):
 class Line(ReminderMixin, sequence_ordered(), Workflow, ModelSQL, ModelView):
     "Customer Care Improvement Action Line"
     __name__ = 'customer_care.action.line'
+    __string__ = "Improvement Action Line"
     _rec_name = 'activity'
 
     _states = {

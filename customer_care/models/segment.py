@@ -23,6 +23,7 @@ from .case import KINDS
 class Segment(ModelSQL, ModelView):
     "Customer Care Market Segment"
     __name__ = 'customer_care.segment'
+    __string__ = "Market Segment"
 
     name = fields.Char("Name", required=True)
     company = fields.Many2One('company.company', "Company", required=True)
