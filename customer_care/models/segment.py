@@ -206,10 +206,11 @@ class Segment(ModelSQL, ModelView):
                     result[f'{kind}_count'][segment.id] = by_kind[kind]
             if 'on_time_rate' in names:
                 result['on_time_rate'][segment.id] = (
-                    on_time / answered if answered else None)
+                    round(on_time / answered, 4) if answered else None)
             if 'satisfaction_rate' in names:
-                result['satisfaction_rate'][segment.id] = satisfaction.get(
-                    segment.id)
+                rate = satisfaction.get(segment.id)
+                result['satisfaction_rate'][segment.id] = (
+                    round(rate, 4) if rate is not None else None)
         return result
 
     @classmethod
