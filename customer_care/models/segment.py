@@ -227,6 +227,7 @@ class Segment(ModelSQL, ModelView):
 class Segment_Category(ModelSQL):
     "Customer Care Market Segment - Party Category"
     __name__ = 'customer_care.segment-party.category'
+    __string__ = "Market Segment - Party Category"
 
     segment = fields.Many2One(
         'customer_care.segment', "Segment", required=True, ondelete='CASCADE')
@@ -237,6 +238,7 @@ class Segment_Category(ModelSQL):
 class Segment_Service(ModelSQL):
     "Customer Care Market Segment - Subscription Service"
     __name__ = 'customer_care.segment-sale.subscription.service'
+    __string__ = "Market Segment - Subscription Service"
 
     segment = fields.Many2One(
         'customer_care.segment', "Segment", required=True, ondelete='CASCADE')
@@ -248,6 +250,7 @@ class Segment_Service(ModelSQL):
 class Segment_Country(ModelSQL):
     "Customer Care Market Segment - Country"
     __name__ = 'customer_care.segment-country.country'
+    __string__ = "Market Segment - Country"
 
     segment = fields.Many2One(
         'customer_care.segment', "Segment", required=True, ondelete='CASCADE')
@@ -258,6 +261,7 @@ class Segment_Country(ModelSQL):
 class Segment_Party(ModelSQL):
     "Customer Care Market Segment - Party"
     __name__ = 'customer_care.segment-party.party'
+    __string__ = "Market Segment - Party"
 
     segment = fields.Many2One(
         'customer_care.segment', "Segment", required=True, ondelete='CASCADE')
