@@ -473,7 +473,9 @@ class Action(ReminderMixin, Workflow, ModelSQL, ModelView):
             raise ActionError(gettext(
                     'customer_care.msg_action_approve_state',
                     action=self.rec_name))
-        unanswered = [getattr(self.__class__, q).string
+        # The labels of the questions in the language of the user
+        labels = self.__class__.fields_get(QUESTIONS)
+        unanswered = [labels[q]['string']
             for q in QUESTIONS if not getattr(self, q)]
         if unanswered:
             raise ActionError(gettext(
