@@ -15,7 +15,7 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Bool, Eval, If, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -230,6 +230,9 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 ['registered', 'analysis', 'assigned', 'waiting']),
             })
     answer_date = fields.DateTime("Answer Date", readonly=True)
+    improvement_actions = fields.One2Many(
+        'customer_care.action', 'origin', "Improvement Actions",
+        readonly=True)
     on_time = fields.Boolean(
         "On Time", readonly=True,
         help="Whether the answer was given before the deadline.")
@@ -373,6 +376,11 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                         | ~Eval('state').in_(['registered', 'analysis'])),
                     'icon': 'tryton-forward',
                     'depends': ['kind', 'state'],
+                    },
+                'create_improvement_action': {
+                    'invisible': Eval('state').in_(['draft', 'cancelled']),
+                    'icon': 'tryton-launch',
+                    'depends': ['state'],
                     },
                 'extend': {
                     'invisible': (~Eval('state').in_(OPEN_STATES)
@@ -599,6 +607,7 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             default.setdefault(name, None)
         default.setdefault('information_requests', None)
         default.setdefault('satisfaction_checks', None)
+        default.setdefault('improvement_actions', None)
         default.setdefault('received', cls.default_received())
         return super().copy(cases, default=default)
 
@@ -819,6 +828,24 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 subject=case.subject,
                 description=case.description or '')
         cls.write(cases, {'closed_date': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    def create_improvement_action(cls, cases):
+        "Create an improvement action from each case and open them"
+        pool = Pool()
+        Action = pool.get('customer_care.action')
+        IrAction = pool.get('ir.action')
+        ModelData = pool.get('ir.model.data')
+        actions = Action.create_from_origin(cases)
+        action, = IrAction.get_action_values('ir.action.act_window', [
+                ModelData.get_id('customer_care', 'act_action_form')])
+        ids = [a.id for a in actions]
+        action['res_id'] = ids
+        action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
+        # Open the form of the new action first
+        action['views'].reverse()
+        return action
 
     @classmethod
     @ModelView.button_action('customer_care.wizard_case_extend')

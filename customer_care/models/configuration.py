@@ -24,6 +24,14 @@ class Configuration(
                 ('sequence_type', '=',
                     Id('customer_care', 'sequence_type_case')),
                 ]))
+    action_sequence = fields.MultiValue(fields.Many2One(
+            'ir.sequence', "Improvement Action Sequence",
+            domain=[
+                ('company', 'in',
+                    [Eval('context', {}).get('company', -1), None]),
+                ('sequence_type', '=',
+                    Id('customer_care', 'sequence_type_action')),
+                ]))
     default_team = fields.MultiValue(fields.Many2One(
             'customer_care.team', "Default Team",
             domain=[
@@ -55,7 +63,7 @@ class Configuration(
     @classmethod
     def multivalue_model(cls, field):
         pool = Pool()
-        if field == 'case_sequence':
+        if field in {'case_sequence', 'action_sequence'}:
             return pool.get('customer_care.configuration.sequence')
         if field == 'default_team':
             return pool.get('customer_care.configuration.default_team')
@@ -64,6 +72,11 @@ class Configuration(
     @classmethod
     def default_case_sequence(cls, **pattern):
         return cls.multivalue_model('case_sequence').default_case_sequence()
+
+    @classmethod
+    def default_action_sequence(cls, **pattern):
+        return cls.multivalue_model(
+            'action_sequence').default_action_sequence()
 
     @classmethod
     def default_reminder_days(cls):
@@ -113,12 +126,29 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
             ('sequence_type', '=', Id('customer_care', 'sequence_type_case')),
             ])
 
+    action_sequence = fields.Many2One(
+        'ir.sequence', "Improvement Action Sequence",
+        domain=[
+            ('company', 'in', [Eval('company', -1), None]),
+            ('sequence_type', '=',
+                Id('customer_care', 'sequence_type_action')),
+            ])
+
     @classmethod
     def default_case_sequence(cls):
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         try:
             return ModelData.get_id('customer_care', 'sequence_case')
+        except KeyError:
+            return None
+
+    @classmethod
+    def default_action_sequence(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        try:
+            return ModelData.get_id('customer_care', 'sequence_action')
         except KeyError:
             return None
 

@@ -42,3 +42,7 @@ class SatisfactionCheckError(UserError):
 
 class ReportError(UserError):
     pass
+
+
+class ActionError(UserError):
+    pass

@@ -24,6 +24,9 @@ class Party(metaclass=PoolMeta):
     care_satisfaction_checks = fields.One2Many(
         'customer_care.satisfaction.check', 'customer',
         "Satisfaction Checks", readonly=True)
+    care_actions = fields.Many2Many(
+        'customer_care.action-party.party', 'party', 'action',
+        "Improvement Actions", readonly=True)
     care_open_cases = fields.Function(
         fields.Integer("Open Cases"), 'get_care_case_counts')
     care_overdue_cases = fields.Function(
@@ -90,4 +93,5 @@ class Party(metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         default.setdefault('care_cases', None)
         default.setdefault('care_satisfaction_checks', None)
+        default.setdefault('care_actions', None)
         return super().copy(parties, default=default)

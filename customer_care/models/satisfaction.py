@@ -360,6 +360,11 @@ class Check(Workflow, ModelSQL, ModelView):
         states={
             'invisible': Eval('result') != 'not_satisfied',
             })
+    improvement_action = fields.Many2One(
+        'customer_care.action', "Improvement Action", readonly=True,
+        states={
+            'invisible': ~Eval('improvement_action'),
+            })
     done_date = fields.DateTime("Done Date", readonly=True)
     state = fields.Selection([
             ('pending', "Pending"),
@@ -699,15 +704,22 @@ class Check(Workflow, ModelSQL, ModelView):
         cls._close_cases(checks)
         cls.write(list(checks), {'follow_up': 'improvement'})
 
+    @property
+    def description(self):
+        "The case's description and the notes of the calls, for an action"
+        return '\n\n'.join(filter(None, [self.case.description]
+                + [a.notes for a in self.attempts])) or None
+
     @classmethod
     def _create_improvement_action(cls, checks):
-        """Create the improvement action of the checks.
-
-        The hook for the improvement actions (built apart): until a module
-        overrides it to create them, it raises a "not available" error, so
-        nothing is recorded."""
-        raise SatisfactionCheckError(gettext(
-                'customer_care.msg_satisfaction_improvement_unavailable'))
+        "Create a corrective improvement action for each check"
+        pool = Pool()
+        Action = pool.get('customer_care.action')
+        actions = Action.create_from_origin(checks, kind='corrective')
+        for check, action in zip(checks, actions):
+            check.improvement_action = action
+        cls.save(checks)
+        return actions
 
 
 class Attempt(ModelSQL, ModelView):

@@ -38,6 +38,13 @@ which fills it through proteus with:
   The workflow is driven through the buttons by the user who would press
   them, so every "... By" field names an employee; the answer and closing
   dates of old cases are then set back to a plausible past day;
+- market segments (industrial customers with a gas contract, businesses of
+  the Barranquilla area, low-stratum homes, allies, every customer in
+  Colombia) and improvement actions in every state, most created from a
+  case, driven by their users: drafted, waiting for approval, approved (a
+  loyalty strategy for a segment), rejected, in progress with overdue plan
+  lines, done, checked effective and not effective (with its follow-up
+  action) and cancelled;
 - one run of the reminder scheduled action, so that reminders, escalations,
   notifications and e-mails have content.
 
@@ -750,6 +757,165 @@ CASES = [
     ]
 
 
+# Market segments: key, name, description, criteria
+SEGMENTS = [
+    ('industrial', "Industriales con suministro de gas",
+        "Grandes consumidores con contrato de suministro industrial: "
+        "hornos, calderas y procesos continuos; la continuidad y la presión "
+        "son lo que más valoran.",
+        dict(categories=['industrial', 'key_account'], services=['gas_ind'])),
+    ('commercial_atl', "Comercios del área metropolitana de Barranquilla",
+        "Restaurantes, panaderías, clínicas y conjuntos del área "
+        "metropolitana; sensibles a las interrupciones en horas de servicio.",
+        dict(categories=['commercial'],
+            cities="Barranquilla, Soledad, Puerto Colombia, Malambo")),
+    ('residential_low', "Hogares de estratos 1 y 2",
+        "Usuarios residenciales con subsidio; su experiencia depende de la "
+        "factura y de la atención en oficinas.",
+        dict(categories=['stratum1', 'stratum2'])),
+    ('allies', "Aliados estratégicos",
+        "Constructoras y aliados excluidos de las encuestas de satisfacción.",
+        dict(parties=['alianza'])),
+    ('colombia', "Todos los clientes en Colombia",
+        "Todos los clientes con una dirección en Colombia.",
+        dict(countries=True)),
+    ]
+
+# Improvement actions, one or more in every state; lines: (activity,
+# objective, responsible or None, channel, frequency, budget, indicator,
+# target, due in business days from today, final state, result)
+ACTIONS = [
+    dict(case="El técnico no llegó a la visita programada", kind='corrective',
+        state='draft', responsible='agente', ago=2, due=20,
+        root_cause="La agenda de visitas no tiene en cuenta los tiempos de "
+        "desplazamiento entre municipios.",
+        lines=[
+            ("Reprogramar la agenda de visitas por zonas",
+                "Cumplir las visitas programadas", 'tecnico', None, 'once',
+                Decimal('0'), "Visitas cumplidas / programadas", "95 %", 10,
+                'to_do', None),
+            ]),
+    dict(case="Trato descortés en la oficina de Valledupar",
+        kind='corrective', state='waiting', responsible='agente', ago=4,
+        due=25,
+        root_cause="El personal nuevo de la oficina no recibió la inducción "
+        "en protocolo de atención.",
+        lines=[
+            ("Taller de protocolo de atención para la oficina de Valledupar",
+                "Atención cordial y completa", 'coordinador', 'in_person',
+                'once', Decimal('1800000'), "Asesores capacitados", "100 %",
+                8, 'to_do', None),
+            ("Visita de seguimiento con cliente incógnito",
+                "Verificar la aplicación del protocolo", 'agente',
+                'in_person', 'monthly', Decimal('350000'),
+                "Calificación del cliente incógnito", "≥ 4,5 / 5", 18,
+                'to_do', None),
+            ]),
+    dict(title="Programa de fidelización de industriales", kind='loyalty',
+        segment='industrial', state='approved', responsible='comercial1',
+        by='coordinador', ago=6, due=60,
+        description="Estrategia de relacionamiento con los grandes "
+        "consumidores para asegurar la renovación de sus contratos.",
+        answers=('yes', 'yes', 'yes', 'yes'),
+        lines=[
+            ("Revisión trimestral del servicio con cada cliente",
+                "Anticipar necesidades de capacidad", 'comercial1',
+                'in_person', 'quarterly', Decimal('2400000'),
+                "Revisiones realizadas", "4 por cliente al año", 1,
+                'to_do', None),
+            ("Boletín técnico de eficiencia energética",
+                "Aportar valor más allá del suministro", 'tecnico', 'email',
+                'monthly', Decimal('600000'), "Boletines enviados",
+                "12 al año", 30, 'to_do', None),
+            ]),
+    dict(title="Línea gratuita de atención exclusiva para comercios",
+        kind='loyalty', segment='commercial_atl', state='rejected',
+        responsible='agente', by='coordinador', ago=10, due=40,
+        description="Abrir una línea telefónica exclusiva para los "
+        "comercios del área metropolitana.",
+        answers=('yes', 'no', 'no', 'yes'),
+        lines=[
+            ("Contratar la línea y el personal", "Atención preferente",
+                'coordinador', 'phone', 'once', Decimal('45000000'),
+                "Llamadas atendidas en menos de 20 s", "90 %", 20, 'to_do',
+                None),
+            ]),
+    dict(case="Baja presión en horas de la mañana", kind='corrective',
+        state='processing', responsible='tecnico', ago=12, due=8,
+        root_cause="El regulador del sector quedó subdimensionado tras la "
+        "conexión de nuevos usuarios.",
+        answers=('yes', 'yes', 'yes', 'yes'),
+        lines=[
+            ("Medir la presión en el sector durante una semana",
+                "Confirmar el diagnóstico", 'tecnico', None, 'daily',
+                Decimal('800000'), "Registros de presión", "7 días", -3,
+                'done', "La presión cae a 14 mbar entre las 6 y las 8."),
+            ("Cambiar el regulador del sector", "Presión estable",
+                'tecnico', None, 'once', Decimal('12500000'),
+                "Presión mínima en hora pico", "≥ 18 mbar", -1, 'to_do',
+                None),
+            ("Informar a los usuarios del sector", "Evitar nuevos reclamos",
+                None, 'email', 'once', Decimal('0'), "Usuarios informados",
+                "100 %", 2, 'to_do', None),
+            ]),
+    dict(case="La factura llega después de la fecha límite",
+        kind='preventive', state='done', responsible='servicio', ago=30,
+        due=-2,
+        root_cause="El operador de reparto entrega por rutas semanales.",
+        answers=('yes', 'yes', 'yes', 'yes'),
+        effectiveness_pending=True,
+        lines=[
+            ("Adelantar la emisión de facturas tres días",
+                "Facturas a tiempo", 'servicio', None, 'monthly',
+                Decimal('0'), "Facturas entregadas antes del límite",
+                "98 %", -10, 'done', "Emisión adelantada desde el ciclo 3."),
+            ("Ofrecer la factura electrónica", "Menos dependencia del papel",
+                'servicio', 'email', 'once', Decimal('1200000'),
+                "Usuarios con factura electrónica", "30 %", -5, 'cancelled',
+                "Se hará en el proyecto de factura electrónica."),
+            ]),
+    dict(case="Cuota de financiación cobrada dos veces", kind='corrective',
+        state='checked', effectiveness='effective', responsible='servicio',
+        ago=45, due=-15,
+        root_cause="El proceso de recaudo no validaba pagos duplicados del "
+        "mismo periodo.",
+        answers=('yes', 'yes', 'yes', 'yes'),
+        notes="Ningún cobro duplicado en los dos ciclos siguientes.",
+        lines=[
+            ("Validar duplicados en el proceso de recaudo",
+                "Cero cobros duplicados", 'servicio', None, 'once',
+                Decimal('3000000'), "Cobros duplicados", "0", -20, 'done',
+                "Validación en producción."),
+            ]),
+    dict(case="El contratista de revisión dejó sucio el predio",
+        kind='improvement', state='checked', effectiveness='not_effective',
+        responsible='agente', ago=40, due=-10,
+        root_cause="El contrato de revisión no exige orden y aseo.",
+        answers=('yes', 'yes', 'no', 'yes'),
+        justification="La comunicación por correo llega solo a una parte "
+        "de los usuarios, pero es el canal disponible.",
+        notes="Llegaron dos quejas nuevas por el mismo motivo.",
+        lines=[
+            ("Incluir orden y aseo en el contrato de revisión",
+                "Predios limpios tras la visita", 'juridica', None, 'once',
+                Decimal('0'), "Quejas por aseo", "0", -15, 'done',
+                "Cláusula incluida."),
+            ("Enviar a los usuarios la guía de la visita",
+                "Usuarios informados", 'agente', 'email', 'once',
+                Decimal('250000'), "Guías enviadas", "100 %", -12, 'done',
+                "Enviada a 1.240 usuarios."),
+            ]),
+    dict(title="Encuesta telefónica a todos los usuarios", kind='improvement',
+        state='cancelled', responsible='agente', by='coordinador', ago=15,
+        due=30,
+        description="Reemplazada por la campaña anual de satisfacción.",
+        lines=[
+            ("Llamar a todos los usuarios", "Medir la satisfacción",
+                'agente', 'phone', 'once', Decimal('9000000'),
+                "Usuarios encuestados", "100 %", 20, 'to_do', None),
+            ]),
+    ]
+
 GROUPS = {
     'group_customer_care': "Customer Care",
     'group_customer_care_admin': "Customer Care Administration",
@@ -1356,6 +1522,111 @@ def create_demo(config, today=None, load_translations=True,
         draw.execute('draw')
     as_user('admin')
 
+    # Market segments, defined by the coordinator
+    log("segments and improvement actions")
+    Segment = Model.get('customer_care.segment', config=config)
+    Country = Model.get('country.country', config=config)
+    Party = Model.get('party.party', config=config)
+    ServiceModel = Model.get('sale.subscription.service', config=config)
+    as_user('coordinador')
+    segments = {}
+    for key, name, description, criteria in SEGMENTS:
+        segment = Segment(name=name, description=description)
+        for cat in criteria.get('categories', []):
+            segment.categories.append(Category(categories[cat].id))
+        for service in criteria.get('services', []):
+            segment.services.append(
+                ServiceModel(subscription_services[service].id))
+        if criteria.get('countries'):
+            segment.countries.append(Country(colombia.id))
+        segment.cities = criteria.get('cities')
+        for party in criteria.get('parties', []):
+            segment.parties.append(Party(customers[party].id))
+        segment.save()
+        segments[key] = segment
+
+    # Improvement actions: created from their case (or from scratch),
+    # planned, approved by the coordinator and carried out by their
+    # responsible users
+    Action = Model.get('customer_care.action', config=config)
+    case_by_subject = {spec['subject']: cases[i]
+        for i, spec in enumerate(CASES)}
+    actions = []
+    for spec in ACTIONS:
+        as_user(spec.get('by', 'agente'))
+        if spec.get('case'):
+            action, = Case(case_by_subject[spec['case']].id).click(
+                'create_improvement_action')
+        else:
+            action = Action(title=spec['title'])
+            action.description = spec.get('description')
+        action.kind = spec['kind']
+        action.opened = calendar.add_days(today, -spec['ago'])
+        action.due_date = calendar.add_days(today, spec['due'])
+        action.root_cause = spec.get('root_cause')
+        action.responsible = User(users[spec['responsible']].id)
+        if spec.get('segment'):
+            action.segment = Segment(segments[spec['segment']].id)
+        for (activity, objective, responsible, channel, frequency, budget,
+                indicator, target, due, _, _) in spec['lines']:
+            line = action.lines.new()
+            line.activity = activity
+            line.objective = objective
+            if responsible:
+                line.responsible = User(users[responsible].id)
+            line.channel = channel
+            line.frequency = frequency
+            line.budget = budget
+            line.indicator = indicator
+            line.target = target
+            line.due_date = max(calendar.add_days(today, due), action.opened)
+        action.save()
+        if spec['state'] != 'draft':
+            action.click('wait')
+        actions.append(action)
+
+    as_user('coordinador')
+    for index, spec in enumerate(ACTIONS):
+        action = actions[index] = Action(actions[index].id)
+        if spec['state'] == 'cancelled':
+            action.click('cancel')
+            continue
+        if spec['state'] in {'draft', 'waiting'}:
+            continue
+        (action.meets_objective, action.drives_goal, action.channels_fit,
+            action.keeps_brand) = spec['answers']
+        action.approval_justification = spec.get('justification')
+        action.save()
+        action.click('reject' if spec['state'] == 'rejected' else 'approve')
+
+    for index, spec in enumerate(ACTIONS):
+        if spec['state'] not in {'processing', 'done', 'checked'}:
+            continue
+        as_user(spec['responsible'])
+        action = actions[index] = Action(actions[index].id)
+        action.click('process')
+        for line, line_spec in zip(action.lines, spec['lines']):
+            state, result = line_spec[-2:]
+            if state == 'to_do':
+                continue
+            line.result = result
+            line.save()
+            line.click('do' if state == 'done' else 'cancel')
+        if spec['state'] in {'done', 'checked'}:
+            action = actions[index] = Action(action.id)
+            action.click('do')
+
+    as_user('coordinador')
+    for index, spec in enumerate(ACTIONS):
+        if spec['state'] != 'checked':
+            continue
+        action = actions[index] = Action(actions[index].id)
+        action.effectiveness = spec['effectiveness']
+        action.effectiveness_notes = spec['notes']
+        action.save()
+        action.click('check')
+    as_user('admin')
+
     # The scheduled reminders, run once
     if run_reminders:
         log("reminders")
@@ -1389,6 +1660,8 @@ def create_demo(config, today=None, load_translations=True,
         'services': services,
         'contracts': contracts,
         'cases': [Case(c.id) for c in cases],
+        'segments': segments,
+        'actions': [Action(a.id) for a in actions],
         }
 
 
@@ -1400,6 +1673,8 @@ def summary(config):
     Subscription = Model.get('sale.subscription', config=config)
     Party = Model.get('party.party', config=config)
     Check = Model.get('customer_care.satisfaction.check', config=config)
+    Segment = Model.get('customer_care.segment', config=config)
+    Action = Model.get('customer_care.action', config=config)
     cases = Case.find([])
     lines = [
         f"customers: {len(Party.find([('account_manager', '!=', None)]))} "
@@ -1416,6 +1691,9 @@ def summary(config):
                     if c.due_status).items())),
         "satisfaction checks: " + ', '.join(f'{k} {n}' for k, n in sorted(
                 Counter(c.result or c.state for c in Check.find([])).items())),
+        f"segments: {len(Segment.find([]))}, improvement actions: "
+        + ', '.join(f'{k} {n}' for k, n in sorted(
+                Counter(a.state for a in Action.find([])).items())),
         f"reminders: {len(Reminder.find([]))}, "
         f"notifications: {len(Notification.find([]))}",
         ]

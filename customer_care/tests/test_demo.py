@@ -11,12 +11,15 @@ from proteus import Model
 
 from trytond.modules.customer_care.models.satisfaction import draw
 from trytond.modules.customer_care.tests.demo import (
-    CASES, PASSWORDS, USERS, create_demo, summary)
+    ACTIONS, CASES, PASSWORDS, SEGMENTS, USERS, create_demo, summary)
 
 KINDS = {'petition', 'complaint', 'claim', 'suggestion', 'compliment'}
 STATES = {
     'draft', 'registered', 'analysis', 'assigned', 'waiting', 'answered',
     'closed', 'cancelled'}
+ACTION_STATES = {
+    'draft', 'waiting', 'approved', 'rejected', 'processing', 'done',
+    'checked', 'cancelled'}
 
 
 def test_demo():
@@ -152,6 +155,54 @@ def test_demo():
     assert {s.state for s in Subscription.find([])} == {
         'draft', 'quotation', 'running'}
 
+    # Improvement actions in every state, driven by their users
+    Action = Model.get('customer_care.action')
+    Segment = Model.get('customer_care.segment')
+    actions = Action.find([('parent', '=', None)])
+    assert len(actions) == len(ACTIONS)
+    follow_ups = Action.find([('parent', '!=', None)])
+    assert {a.state for a in actions + follow_ups} == ACTION_STATES
+    assert {a.kind for a in actions} == {
+        'corrective', 'preventive', 'improvement', 'loyalty'}
+    assert {a.effectiveness for a in actions if a.state == 'checked'} == {
+        'effective', 'not_effective'}
+    follow_up, = follow_ups
+    assert follow_up.state == 'draft'
+    assert follow_up.parent.effectiveness == 'not_effective'
+    assert follow_up.origin == follow_up.parent.origin
+    assert all(a.origin and a.origin.__class__.__name__
+        == 'customer_care.case' and a.customers for a in actions
+        if a.kind != 'loyalty' and a.state != 'cancelled'
+        and a.title.startswith('PQRS'))
+    for action in actions:
+        if action.state in {'approved', 'processing', 'done', 'checked'}:
+            assert action.approved_by and action.submitted_by
+        if action.state in {'done', 'checked'}:
+            assert action.done_by and action.closed
+            assert all(l.state != 'to_do' for l in action.lines)
+        if action.state == 'checked':
+            assert action.checked_by
+    assert any(a.approval_justification for a in actions)
+    loyalty = [a for a in actions if a.kind == 'loyalty']
+    assert loyalty and all(a.segment for a in loyalty)
+    assert Reminder.find([('record_model', '=', 'customer_care.action.line')])
+
+    # Segments: counted, listed, with their figures
+    segments = Segment.find([])
+    assert len(segments) == len(SEGMENTS)
+    by_name = {s.name: s for s in segments}
+    industrial = by_name[SEGMENTS[0][1]]
+    assert {c.name for c in industrial.customers} == {
+        "Textiles del Atlántico S.A.", "Cerámicas San Lorenzo S.A.S."}
+    assert industrial.customer_count == 2
+    everybody = by_name["Todos los clientes en Colombia"]
+    assert everybody.customer_count >= 14
+    assert everybody.complaint_count + everybody.claim_count > 10
+    assert 0 < everybody.on_time_rate < 1
+    allies = by_name["Aliados estratégicos"]
+    assert [c.name for c in allies.customers] == [
+        "Constructora Alianza Caribe S.A.S."]
+
     # The users of each role log in with the documented password and see
     # the cases their role allows
     assert len(USERS) >= 5
@@ -166,6 +217,14 @@ def test_demo():
         assert visible
         assert all(c.customer.account_manager
             and c.customer.account_manager.id == user.id for c in visible)
+        # Account managers read the actions of their customers only
+        for action in Action.find([]):
+            assert any(c.account_manager and c.account_manager.id == user.id
+                for c in action.customers), action.title
+    comercial1, = User.find([('login', '=', 'comercial1')])
+    config.user = comercial1.id
+    config._context = User.get_preferences(True, {})
+    assert Action.find([])
     agent, = User.find([('login', '=', 'agente')])
     config.user = agent.id
     config._context = User.get_preferences(True, {})

@@ -416,6 +416,162 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
             self.assertIsNone(draft.days_remaining)
             self.assertIsNone(draft.due_status)
 
+    @with_transaction()
+    def test_segment_customers_and_figures(self):
+        "Test the customers of a segment and its figures"
+        pool = Pool()
+        Address = pool.get('party.address')
+        Case = pool.get('customer_care.case')
+        Category = pool.get('party.category')
+        Country = pool.get('country.country')
+        Party = pool.get('party.party')
+        Segment = pool.get('customer_care.segment')
+        company, _ = self._setup()
+        colombia, = Country.search([('code', '=', 'CO')])
+        vip = Category(name="VIP")
+        vip.save()
+
+        def party(name, categories=(), city=None):
+            party = Party(name=name, categories=list(categories))
+            party.addresses = [Address(city=city, country=colombia)]
+            party.save()
+            return party
+        a = party("A", [vip], "Barranquilla")
+        b = party("B", [vip], "Bogotá")
+        c = party("C", [], " barranquilla ")
+        d = party("D")
+        d.addresses = []
+        d.save()
+
+        with set_company(company):
+            caribbean = Segment(
+                name="Caribbean VIP", categories=[vip],
+                cities="Barranquilla, Santa Marta", parties=[d])
+            caribbean.save()
+            colombian = Segment(name="Colombia", countries=[colombia])
+            colombian.save()
+            received = dt.datetime(2026, 11, 20, 15, 0)
+            for customer, kind, on_time in [
+                    (a, 'complaint', True), (a, 'claim', False),
+                    (d, 'petition', None), (c, 'suggestion', None)]:
+                case = self._case(customer, received, kind=kind)
+                if on_time is not None:
+                    Case.write([case], {
+                            'answer_date': received, 'on_time': on_time})
+
+            self.assertEqual(
+                {p.id for p in caribbean.customers}, {a.id, d.id})
+            self.assertEqual(
+                {p.id for p in colombian.customers}, {a.id, b.id, c.id})
+            caribbean, colombian = Segment.browse([caribbean, colombian])
+            self.assertEqual(caribbean.customer_count, 2)
+            self.assertEqual(
+                [caribbean.petition_count, caribbean.complaint_count,
+                    caribbean.claim_count, caribbean.suggestion_count,
+                    caribbean.compliment_count],
+                [1, 1, 1, 0, 0])
+            self.assertEqual(caribbean.on_time_rate, 0.5)
+            self.assertIsNone(caribbean.satisfaction_rate)
+            self.assertEqual(colombian.customer_count, 3)
+            self.assertEqual(colombian.suggestion_count, 1)
+            self.assertIsNone(
+                Segment(Segment.create([{'name': "Empty"}])[0].id)
+                .on_time_rate)
+
+    def _action(self, customer, **values):
+        pool = Pool()
+        Action = pool.get('customer_care.action')
+        Line = pool.get('customer_care.action.line')
+        values.setdefault('title', "Action")
+        action = Action(
+            customers=[customer], lines=[Line(activity="Activity")],
+            **values)
+        action.save()
+        return action
+
+    @with_transaction()
+    def test_action_workflow_errors(self):
+        "Test the clear errors of the improvement action workflow"
+        pool = Pool()
+        Action = pool.get('customer_care.action')
+        Line = pool.get('customer_care.action.line')
+        company, customer = self._setup()
+        with set_company(company):
+            action = self._action(customer, due_date=dt.date(2026, 12, 31))
+            with self.assertRaisesRegex(UserError, "not waiting"):
+                Action.approve([action])
+            Action.wait([action])
+            with self.assertRaisesRegex(UserError, "approval questions"):
+                Action.approve([action])
+            for question in ['meets_objective', 'drives_goal',
+                    'channels_fit']:
+                setattr(action, question, 'yes')
+            action.keeps_brand = 'no'
+            action.save()
+            with self.assertRaisesRegex(UserError, "justification"):
+                Action.approve([action])
+            action.approval_justification = " "
+            action.save()
+            with self.assertRaisesRegex(UserError, "justification"):
+                Action.approve([action])
+            action.approval_justification = "Brand team agreed."
+            action.save()
+            Action.approve([action])
+            self.assertEqual(action.state, 'approved')
+
+            with self.assertRaisesRegex(UserError, "not in progress"):
+                Action.do([action])
+            with self.assertRaisesRegex(UserError, "only once it is done"):
+                Action.check([action])
+            Action.process([action])
+            with self.assertRaisesRegex(UserError, "Activity"):
+                Action.do([action])
+            Line.do(action.lines)
+            Action.do([action])
+            with self.assertRaisesRegex(UserError, "whether it was"):
+                Action.check([action])
+            with self.assertRaises(UserError):
+                Line.create([{'action': action.id, 'activity': "Late"}])
+            action.effectiveness = 'effective'
+            action.save()
+            Action.check([action])
+            self.assertEqual(action.state, 'checked')
+            self.assertFalse(action.follow_ups)
+
+    @with_transaction()
+    def test_action_line_before_approval(self):
+        "Test a plan line cannot be done before the action is approved"
+        pool = Pool()
+        Line = pool.get('customer_care.action.line')
+        company, customer = self._setup()
+        with set_company(company):
+            action = self._action(customer)
+            with self.assertRaisesRegex(UserError, "approved"):
+                Line.do(action.lines)
+
+    @with_transaction()
+    def test_action_create_from_origin(self):
+        "Test an action created from any origin takes what the origin has"
+        pool = Pool()
+        Action = pool.get('customer_care.action')
+        company, customer = self._setup()
+        with set_company(company):
+            case = self._case(
+                customer, dt.datetime(2026, 11, 20, 15, 0),
+                kind='claim', description="Broken meter")
+            previous = self._action(customer, title="Previous")
+            from_case, from_action = Action.create_from_origin(
+                [case, previous], kind='preventive')
+            self.assertEqual(from_case.origin, case)
+            self.assertEqual(from_case.customers, (customer,))
+            self.assertEqual(from_case.description, "Broken meter")
+            self.assertEqual(from_case.kind, 'preventive')
+            self.assertEqual(from_case.company, company)
+            self.assertEqual(from_action.origin, previous)
+            self.assertFalse(from_action.customers)
+            self.assertIn(
+                'customer_care.case', dict(Action.get_origin()))
+
 
     @with_transaction()
     def test_satisfaction_default_policy(self):
