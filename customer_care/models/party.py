@@ -72,7 +72,7 @@ class Party(metaclass=PoolMeta):
                 where &= case.company == company
             cursor.execute(*case.select(
                     case.customer,
-                    Count(Literal('*')),
+                    Count(),
                     Count(SQLCase((case.due_date < today, Literal(1)))),
                     where=where,
                     group_by=[case.customer]))

@@ -181,12 +181,12 @@ class Segment(ModelSQL, ModelView):
         for segment in segments:
             customers = segment.customers_query()
             if 'customer_count' in names:
-                cursor.execute(*customers.select(Count(Literal('*'))))
+                cursor.execute(*customers.select(Count()))
                 result['customer_count'][segment.id] = cursor.fetchone()[0]
             case = Case.__table__()
             cursor.execute(*case.select(
                     case.kind,
-                    Count(Literal('*')),
+                    Count(),
                     Count(SQLCase(
                             (case.answer_date != Null, Literal(1)))),
                     Count(SQLCase(
@@ -231,7 +231,7 @@ class Segment(ModelSQL, ModelView):
             cursor.execute(*check.select(
                     Count(SQLCase(
                             (check.result == 'satisfied', Literal(1)))),
-                    Count(Literal('*')),
+                    Count(),
                     where=check.customer.in_(segment.customers_query())
                     & (check.company == segment.company.id)
                     & (check.state == 'done')
