@@ -579,7 +579,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             return
         for case in cases:
             if (case.due_date and case.received
-                    and case.due_date < case.received.date()):
+                    and case.due_date < to_local(
+                        case.received, case.company).date()):
                 raise CaseValidationError(gettext(
                         'customer_care.msg_case_due_before_received',
                         case=case.rec_name))

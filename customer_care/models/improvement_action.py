@@ -756,7 +756,8 @@ class Line(ReminderMixin, sequence_ordered(), Workflow, ModelSQL, ModelView):
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(
             mode, lines, values=values, external=external)
-        if mode in {'create', 'delete'}:
+        # Deleting a cancelled action deletes its lines (not external)
+        if mode == 'create' or (mode == 'delete' and external):
             for line in lines:
                 if line.action.state in {'done', 'checked', 'cancelled'}:
                     raise AccessError(gettext(

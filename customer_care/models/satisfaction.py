@@ -263,7 +263,12 @@ class Sample(ModelSQL, ModelView):
         transaction = Transaction()
         company_id = transaction.context.get('company')
         if not company_id:
-            return []
+            # A cron without companies: draw for every company
+            samples = []
+            for company in Company.search([]):
+                with transaction.set_context(company=company.id):
+                    samples.extend(cls.draw_samples(date=date))
+            return samples
         company = Company(company_id)
         if date is None:
             date = Date.today().replace(day=1) - dt.timedelta(days=1)
@@ -755,6 +760,9 @@ class Attempt(ModelSQL, ModelView):
         Check = pool.get('customer_care.satisfaction.check')
         super().check_modification(
             mode, attempts, values=values, external=external)
+        if mode == 'delete' and not external:
+            # Deleting a cancelled check (or its case) deletes its attempts
+            return
         checks = {a.check for a in attempts}
         if values and values.get('check'):
             checks.add(Check(values['check']))

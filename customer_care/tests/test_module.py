@@ -332,6 +332,26 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
             self.assertEqual(case.deadline, dt.datetime(2026, 12, 15, 4, 59, 59))
 
     @with_transaction()
+    def test_case_hour_term_at_night(self):
+        "Test a term in hours received in the evening keeps its local day"
+        pool = Pool()
+        Term = pool.get('customer_care.term')
+        company, customer = self._setup()
+        company.timezone = 'America/Bogota'
+        company.save()
+        term, = Term.search([('emergency', '=', True)])
+        term.duration = 2
+        term.save()
+        # 01:00 UTC on Saturday 21 is 20:00 on Friday 20 in Bogotá
+        received = dt.datetime(2026, 11, 21, 1, 0)
+        with set_company(company):
+            case = self._case(
+                customer, received, kind='claim', priority='emergency',
+                emergency='health')
+            self.assertEqual(case.due_date, dt.date(2026, 11, 20))
+            self.assertEqual(case.deadline, dt.datetime(2026, 11, 21, 3, 0))
+
+    @with_transaction()
     def test_case_extension(self):
         "Test one extension up to the original term before expiry"
         pool = Pool()
