@@ -230,6 +230,9 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 ['registered', 'analysis', 'assigned', 'waiting']),
             })
     answer_date = fields.DateTime("Answer Date", readonly=True)
+    origin = fields.Reference(
+        "Origin", selection='get_origin', readonly=True,
+        help="Where the case was raised (a service review).")
     improvement_actions = fields.One2Many(
         'customer_care.action', 'origin', "Improvement Actions",
         readonly=True)
@@ -423,6 +426,18 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     def default_received(cls):
         return dt.datetime.now().replace(microsecond=0)
 
+    @classmethod
+    def _get_origin(cls):
+        "Return the names of the models that may give rise to a case"
+        return ['customer_care.service_review']
+
+    @classmethod
+    def get_origin(cls):
+        pool = Pool()
+        Model = pool.get('ir.model')
+        get_name = Model.get_name
+        return [(None, '')] + [(m, get_name(m)) for m in cls._get_origin()]
+
     @fields.depends('kind', 'petition_kind')
     def on_change_kind(self):
         if self.kind != 'petition':
@@ -602,7 +617,7 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         for name in ['number', 'answer', 'answer_date', 'on_time',
                 'closed_date', 'extension_duration', 'extension_reason',
                 'extended_on', 'routing_rule', 'satisfaction_rule',
-                'regulator_uploaded_on', 'registered_by',
+                'regulator_uploaded_on', 'registered_by', 'origin',
                 'analysed_by', 'assigned_by', 'answered_by', 'closed_by',
                 'cancelled_by']:
             default.setdefault(name, None)

@@ -46,3 +46,23 @@ class ReportError(UserError):
 
 class ActionError(UserError):
     pass
+
+
+class SlaValidationError(ValidationError):
+    pass
+
+
+class ContractValidationError(ValidationError):
+    pass
+
+
+class ReviewValidationError(ValidationError):
+    pass
+
+
+class ReviewError(UserError):
+    pass
+
+
+class ChangeRequestError(UserError):
+    pass

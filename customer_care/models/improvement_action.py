@@ -329,7 +329,8 @@ class Action(ReminderMixin, Workflow, ModelSQL, ModelView):
         """
         return [
             'customer_care.case', 'customer_care.satisfaction.check',
-            'customer_care.action']
+            'customer_care.action', 'customer_care.service_review',
+            'customer_care.service_review.commitment']
 
     @classmethod
     def get_origin(cls):

@@ -15,6 +15,8 @@ class Cron(metaclass=PoolMeta):
                     "Send Customer Care Reminders"),
                 ('customer_care.satisfaction.sample|draw_samples',
                     "Draw Monthly Satisfaction Samples"),
+                ('sale.subscription|create_reviews',
+                    "Create Upcoming Service Reviews"),
                 ])
 
 

@@ -1,7 +1,7 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from sql import Literal
-from sql.aggregate import Count
+from sql.aggregate import Count, Min
 from sql.conditionals import Case as SQLCase
 
 from trytond import backend
@@ -11,6 +11,8 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, check_access
 
 from .case import OPEN_STATES
+from .change_request import PENDING_STATES
+from .service_review import UPCOMING_STATES
 
 
 class Party(metaclass=PoolMeta):
@@ -27,6 +29,15 @@ class Party(metaclass=PoolMeta):
     care_actions = fields.Many2Many(
         'customer_care.action-party.party', 'party', 'action',
         "Improvement Actions", readonly=True)
+    care_contracts = fields.One2Many(
+        'sale.subscription', 'party', "Contracts", readonly=True)
+    care_next_review = fields.Function(
+        fields.Date("Next Review"), 'get_care_contract_figures')
+    care_open_commitments = fields.Function(
+        fields.Integer("Open Commitments"), 'get_care_contract_figures')
+    care_pending_change_requests = fields.Function(
+        fields.Integer("Pending Change Requests"),
+        'get_care_contract_figures')
     care_open_cases = fields.Function(
         fields.Integer("Open Cases"), 'get_care_case_counts')
     care_overdue_cases = fields.Function(
@@ -84,6 +95,63 @@ class Party(metaclass=PoolMeta):
         return result
 
     @classmethod
+    def get_care_contract_figures(cls, parties, names):
+        """Return the next review, the open commitments and the pending
+        change requests of the parties' contracts, one query each, counting
+        only the records the user may read"""
+        pool = Pool()
+        Contract = pool.get('sale.subscription')
+        Review = pool.get('customer_care.service_review')
+        Commitment = pool.get('customer_care.service_review.commitment')
+        Request = pool.get('customer_care.change_request')
+        ModelAccess = pool.get('ir.model.access')
+        cursor = Transaction().connection.cursor()
+        contract = Contract.__table__()
+        review = Review.__table__()
+        commitment = Commitment.__table__()
+        request = Request.__table__()
+        result = {n: {p.id: None for p in parties} for n in names}
+        for name in {'care_open_commitments', 'care_pending_change_requests'}:
+            if name in result:
+                result[name] = {p.id: 0 for p in parties}
+        figures = {
+            'care_next_review': (Review, [('state', 'in', UPCOMING_STATES)],
+                lambda readable, where: review.join(contract,
+                    condition=review.contract == contract.id).select(
+                    contract.party, Min(review.date),
+                    where=where & review.id.in_(readable),
+                    group_by=[contract.party])),
+            'care_open_commitments': (Commitment, [('state', '=', 'open')],
+                lambda readable, where: commitment.join(review,
+                    condition=commitment.review == review.id).join(contract,
+                    condition=review.contract == contract.id).select(
+                    contract.party, Count(commitment.id),
+                    where=where & commitment.id.in_(readable),
+                    group_by=[contract.party])),
+            'care_pending_change_requests': (Request,
+                [('state', 'in', PENDING_STATES)],
+                lambda readable, where: request.join(contract,
+                    condition=request.contract == contract.id).select(
+                    contract.party, Count(request.id),
+                    where=where & request.id.in_(readable),
+                    group_by=[contract.party])),
+            }
+        for name, (Model, domain, query) in figures.items():
+            if name not in result:
+                continue
+            with check_access():
+                if not ModelAccess.check(
+                        Model.__name__, 'read', raise_exception=False):
+                    continue
+                readable = Model.search(domain, order=[], query=True)
+            for sub_ids in grouped_slice(
+                    [p.id for p in parties], backend.MAX_QUERY_PARAMS):
+                cursor.execute(*query(
+                        readable, reduce_ids(contract.party, sub_ids)))
+                result[name].update(cursor)
+        return result
+
+    @classmethod
     @ModelView.button_action('customer_care.act_case_new_party')
     def new_care_case(cls, parties):
         pass
@@ -94,4 +162,5 @@ class Party(metaclass=PoolMeta):
         default.setdefault('care_cases', None)
         default.setdefault('care_satisfaction_checks', None)
         default.setdefault('care_actions', None)
+        default.setdefault('care_contracts', None)
         return super().copy(parties, default=default)

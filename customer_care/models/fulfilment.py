@@ -1,0 +1,234 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The SLA compliance per contract and kind, and the fulfilment of the
+contracts (indicator CCT of PSC-004).
+
+A contract with an SLA, running during the period, is fulfilled on time and
+in form when every commitment of its reviews due in the period was met by
+its due date and its SLA compliance over the period reached its target (a
+contract without a measured case or without a commitment due meets that
+part). CCT = fulfilled contracts / contracts x 100.
+"""
+from sql import Literal, Null
+from sql.aggregate import Count, Sum
+from sql.conditionals import Case as SQLCase
+from sql.conditionals import Coalesce
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.transaction import Transaction
+
+from .case import KINDS
+from .sla import compliance, sla_case_query
+
+
+def context_period():
+    "Return the (company, from, to) of the context, this month by default"
+    pool = Pool()
+    Date = pool.get('ir.date')
+    context = Transaction().context
+    to_date = context.get('to_date') or Date.today()
+    from_date = context.get('from_date') or to_date.replace(day=1)
+    return context.get('company'), from_date, to_date
+
+
+class PeriodContext(ModelView):
+    "Customer Care Contract Period"
+    __name__ = 'customer_care.contract.period.context'
+    __string__ = "Contract Period"
+
+    company = fields.Many2One('company.company', "Company", required=True)
+    from_date = fields.Date(
+        "From Date", required=True,
+        domain=[
+            If(Eval('to_date') & Eval('from_date'),
+                ('from_date', '<=', Eval('to_date')),
+                ()),
+            ])
+    to_date = fields.Date(
+        "To Date", required=True,
+        domain=[
+            If(Eval('from_date') & Eval('to_date'),
+                ('to_date', '>=', Eval('from_date')),
+                ()),
+            ])
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_from_date(cls):
+        return context_period()[1]
+
+    @classmethod
+    def default_to_date(cls):
+        return context_period()[2]
+
+
+class SlaCompliance(ModelSQL, ModelView):
+    "Customer Care SLA Compliance"
+    __name__ = 'customer_care.sla.compliance'
+    __string__ = "SLA Compliance"
+
+    contract = fields.Many2One('sale.subscription', "Contract")
+    kind = fields.Selection(KINDS, "Kind", sort=False)
+    cases = fields.Integer("Measured Cases")
+    within = fields.Integer("Cases within Target")
+    compliance = fields.Function(
+        fields.Float("Compliance (%)", digits=(3, 1)), 'get_compliance')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('contract', 'ASC'), ('kind', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        company, from_date, to_date = context_period()
+        return sla_case_query(from_date, to_date, company=company or -1)
+
+    def get_compliance(self, name):
+        return compliance(self.within, self.cases)
+
+
+class FulfilmentContext(PeriodContext):
+    "Customer Care Contract Fulfilment Context"
+    __name__ = 'customer_care.contract.fulfilment.context'
+    __string__ = "Contract Fulfilment Context"
+
+    total = fields.Function(
+        fields.Integer("Contracts"), 'on_change_with_total')
+    fulfilled = fields.Function(
+        fields.Integer("Fulfilled"), 'on_change_with_fulfilled')
+    cct = fields.Function(
+        fields.Float("CCT (%)", digits=(3, 1),
+            help="The share of contracts fulfilled on time and in form."),
+        'on_change_with_cct')
+
+    def _figure(self):
+        pool = Pool()
+        Fulfilment = pool.get('customer_care.contract.fulfilment')
+        if self.company and self.from_date and self.to_date:
+            return Fulfilment.get_cct(
+                self.company.id, self.from_date, self.to_date)
+        return 0, 0, None
+
+    @fields.depends('company', 'from_date', 'to_date')
+    def on_change_with_total(self, name=None):
+        return self._figure()[1]
+
+    @fields.depends('company', 'from_date', 'to_date')
+    def on_change_with_fulfilled(self, name=None):
+        return self._figure()[0]
+
+    @fields.depends('company', 'from_date', 'to_date')
+    def on_change_with_cct(self, name=None):
+        return self._figure()[2]
+
+
+class Fulfilment(ModelSQL, ModelView):
+    "Customer Care Contract Fulfilment"
+    __name__ = 'customer_care.contract.fulfilment'
+    __string__ = "Contract Fulfilment"
+
+    contract = fields.Many2One('sale.subscription', "Contract")
+    customer = fields.Many2One('party.party', "Customer")
+    account_manager = fields.Many2One('res.user', "Account Manager")
+    commitments = fields.Integer(
+        "Commitments Due", help="The commitments due in the period.")
+    commitments_on_time = fields.Integer(
+        "Met on Time", help="The commitments met by their due date.")
+    cases = fields.Integer("Measured Cases")
+    within = fields.Integer("Cases within Target")
+    compliance = fields.Function(
+        fields.Float("SLA Compliance (%)", digits=(3, 1)), 'get_compliance')
+    compliance_target = fields.Float("Target (%)", digits=(3, 1))
+    fulfilled = fields.Boolean("Fulfilled")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('fulfilled', 'ASC'), ('contract', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        company, from_date, to_date = context_period()
+        return cls.fulfilment_query(company or -1, from_date, to_date)
+
+    @classmethod
+    def fulfilment_query(cls, company, from_date, to_date, now=None):
+        "Return the SQL query of the fulfilment of the company's contracts"
+        pool = Pool()
+        Contract = pool.get('sale.subscription')
+        Review = pool.get('customer_care.service_review')
+        Commitment = pool.get('customer_care.service_review.commitment')
+        contract = Contract.__table__()
+        review = Review.__table__()
+        commitment = Commitment.__table__()
+
+        on_time = ((commitment.state == 'met')
+            & (commitment.met_date <= commitment.due_date))
+        commitments = commitment.join(
+            review, condition=commitment.review == review.id).select(
+                review.contract.as_('contract'),
+                Count(commitment.id).as_('due'),
+                Sum(SQLCase((on_time, Literal(1)), else_=Literal(0))
+                    ).as_('on_time'),
+                where=(commitment.state != 'cancelled')
+                & (review.state != 'cancelled')
+                & (commitment.due_date >= from_date)
+                & (commitment.due_date <= to_date),
+                group_by=[review.contract])
+        sla = sla_case_query(from_date, to_date, company=company, now=now)
+        cases = sla.select(
+            sla.contract.as_('contract'),
+            Sum(sla.cases).as_('cases'),
+            Sum(sla.within).as_('within'),
+            group_by=[sla.contract])
+
+        due = Coalesce(commitments.due, 0)
+        met = Coalesce(commitments.on_time, 0)
+        measured = Coalesce(cases.cases, 0)
+        within = Coalesce(cases.within, 0)
+        target = Coalesce(contract.compliance_target, 0)
+        fulfilled = (due == met) & (within * 100 >= target * measured)
+        return contract.join(commitments, 'LEFT',
+            condition=commitments.contract == contract.id
+            ).join(cases, 'LEFT',
+                condition=cases.contract == contract.id
+                ).select(
+                    contract.id.as_('id'),
+                    contract.id.as_('contract'),
+                    contract.party.as_('customer'),
+                    contract.account_manager.as_('account_manager'),
+                    due.as_('commitments'),
+                    met.as_('commitments_on_time'),
+                    measured.as_('cases'),
+                    within.as_('within'),
+                    contract.compliance_target.as_('compliance_target'),
+                    fulfilled.as_('fulfilled'),
+                    where=(contract.company == company)
+                    & (contract.sla != Null)
+                    & contract.state.in_(['running', 'closed'])
+                    & (contract.start_date <= to_date)
+                    & ((contract.end_date == Null)
+                        | (contract.end_date >= from_date)))
+
+    @classmethod
+    def get_cct(cls, company, from_date, to_date, now=None):
+        """Return (fulfilled, total, CCT in percent) of the contracts of the
+        company for the period, in one query"""
+        cursor = Transaction().connection.cursor()
+        query = cls.fulfilment_query(company, from_date, to_date, now=now)
+        cursor.execute(*query.select(
+                Coalesce(Sum(SQLCase(
+                            (query.fulfilled, Literal(1)), else_=Literal(0))),
+                    0),
+                Count(query.id)))
+        fulfilled, total = cursor.fetchone()
+        return fulfilled, total, compliance(fulfilled, total)
+
+    def get_compliance(self, name):
+        return compliance(self.within, self.cases)

@@ -1,0 +1,743 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Service reviews: the periodic meetings of the account manager with a
+contract customer, their agreements and commitments.
+
+A review is scheduled (by the recurrence of its contract or by hand),
+prepared (the SLA compliance and the cases of the period are filled in),
+held (the minutes are recorded) and its commitments are followed up until
+they are met.
+"""
+import datetime as dt
+
+from sql import Literal, Null
+from sql.conditionals import Coalesce
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
+from trytond.model.exceptions import AccessError
+from trytond.modules.company import CompanyReport
+from trytond.modules.company.model import (
+    employee_field, reset_employee, set_employee)
+from trytond.pool import Pool
+from trytond.pyson import Eval, If, PYSONEncoder
+from trytond.transaction import Transaction
+
+from .case import KINDS
+from .exceptions import ReviewError, ReviewValidationError
+from .reminder import ReminderMixin
+from .sla import compliance, sla_case_query
+
+# The states in which a review is still to be held
+UPCOMING_STATES = ['scheduled', 'prepared']
+
+
+class Review(ReminderMixin, Workflow, ModelSQL, ModelView):
+    "Customer Care Service Review"
+    __name__ = 'customer_care.service_review'
+    __string__ = "Service Review"
+
+    _states = {
+        'readonly': ~Eval('state').in_(UPCOMING_STATES),
+        }
+
+    company = fields.Many2One(
+        'company.company', "Company", required=True,
+        states={
+            'readonly': (Eval('state') != 'scheduled') | Eval('contract'),
+            })
+    contract = fields.Many2One(
+        'sale.subscription', "Contract", required=True,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        states={
+            'readonly': Eval('state') != 'scheduled',
+            })
+    customer = fields.Function(
+        fields.Many2One('party.party', "Customer",
+            context={
+                'company': Eval('company', -1),
+                },
+            depends={'company'}),
+        'on_change_with_customer', searcher='search_customer')
+    date = fields.Date("Date", required=True, states=_states)
+    period_start = fields.Date(
+        "Period Start", states=_states,
+        help="The first day of the period reviewed.")
+    period_end = fields.Date(
+        "Period End", states=_states,
+        help="The last day of the period reviewed.")
+    account_manager = fields.Many2One(
+        'res.user', "Account Manager", states=_states,
+        help="The user who runs the review.")
+    attendee_users = fields.Many2Many(
+        'customer_care.service_review-res.user', 'review', 'user',
+        "Our Attendees", states=_states)
+    attendee_contacts = fields.Many2Many(
+        'customer_care.service_review-party.party', 'review', 'party',
+        "Customer Attendees", states=_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    agenda = fields.Text("Agenda", states=_states)
+    activities = fields.Text(
+        "Activities Prepared", states=_states,
+        help="What was prepared for the meeting.")
+    minutes = fields.Text(
+        "Minutes",
+        states={
+            'readonly': ~Eval('state').in_(['prepared', 'held']),
+            })
+    agreements = fields.Text(
+        "Agreements",
+        states={
+            'readonly': ~Eval('state').in_(['prepared', 'held']),
+            })
+    commitments = fields.One2Many(
+        'customer_care.service_review.commitment', 'review', "Commitments",
+        states={
+            'readonly': Eval('state') == 'cancelled',
+            })
+    compliance_lines = fields.One2Many(
+        'customer_care.service_review.compliance', 'review',
+        "SLA Compliance", readonly=True)
+    sla_cases = fields.Integer("Measured Cases", readonly=True)
+    sla_within = fields.Integer("Cases within Target", readonly=True)
+    sla_compliance = fields.Float(
+        "SLA Compliance (%)", digits=(3, 1), readonly=True)
+    compliance_target = fields.Float(
+        "SLA Compliance Target (%)", digits=(3, 1), readonly=True)
+    cases = fields.Many2Many(
+        'customer_care.service_review-customer_care.case', 'review', 'case',
+        "Cases of the Period", readonly=True)
+    raised_cases = fields.One2Many(
+        'customer_care.case', 'origin', "Complaints and Deviations",
+        readonly=True)
+    change_requests = fields.One2Many(
+        'customer_care.change_request', 'review', "Change Requests",
+        domain=[
+            ('contract', '=', Eval('contract', -1)),
+            ],
+        states={
+            'readonly': Eval('state') == 'cancelled',
+            })
+    prepared_by = employee_field(
+        "Prepared By", states=['prepared', 'held', 'cancelled'])
+    held_by = employee_field("Held By", states=['held', 'cancelled'])
+    cancelled_by = employee_field("Cancelled By", states=['cancelled'])
+    state = fields.Selection([
+            ('scheduled', "Scheduled"),
+            ('prepared', "Prepared"),
+            ('held', "Held"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('contract_date_unique', Unique(t, t.contract, t.date),
+                'customer_care.msg_service_review_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.contract, Index.Equality()),
+                    (t.date, Index.Range())),
+                Index(t, (t.account_manager, Index.Equality())),
+                Index(t, (t.date, Index.Range()),
+                    where=t.state.in_(UPCOMING_STATES)),
+                })
+        cls._order = [
+            ('date', 'DESC'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('scheduled', 'prepared'),
+            ('prepared', 'prepared'),
+            ('prepared', 'held'),
+            ('held', 'prepared'),
+            ('scheduled', 'cancelled'),
+            ('prepared', 'cancelled'),
+            ('cancelled', 'scheduled'),
+            }
+        cls._buttons.update({
+                'cancel': {
+                    'invisible': ~Eval('state').in_(UPCOMING_STATES),
+                    'depends': ['state'],
+                    },
+                'schedule': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'icon': 'tryton-undo',
+                    'depends': ['state'],
+                    },
+                'prepare': {
+                    'invisible': ~Eval('state').in_(UPCOMING_STATES),
+                    'icon': If(Eval('state') == 'prepared',
+                        'tryton-refresh', 'tryton-forward'),
+                    'depends': ['state'],
+                    },
+                'hold': {
+                    'invisible': Eval('state') != 'prepared',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') != 'held',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'register_case': {
+                    'invisible': ~Eval('state').in_(['prepared', 'held']),
+                    'icon': 'tryton-add',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_state():
+        return 'scheduled'
+
+    @classmethod
+    def default_account_manager(cls):
+        return Transaction().user
+
+    @fields.depends('contract', '_parent_contract.party')
+    def on_change_with_customer(self, name=None):
+        return self.contract.party if self.contract else None
+
+    @classmethod
+    def search_customer(cls, name, clause):
+        return [('contract.party' + clause[0][len(name):], *clause[1:])]
+
+    @fields.depends('contract', 'company', 'account_manager')
+    def on_change_contract(self):
+        if self.contract:
+            self.company = self.contract.company
+            if self.contract.account_manager:
+                self.account_manager = self.contract.account_manager
+
+    def get_rec_name(self, name):
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        return f'{self.contract.rec_name} @ {lang.strftime(self.date)}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('contract.rec_name', *clause[1:])]
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'cancelled', 'muted',
+                    If(Eval('state') == 'held', 'success', ''))),
+            ]
+
+    @classmethod
+    def validate_fields(cls, reviews, field_names):
+        super().validate_fields(reviews, field_names)
+        if field_names and not (field_names & {
+                    'date', 'contract', 'period_start', 'period_end'}):
+            return
+        for review in reviews:
+            contract = review.contract
+            if ((contract.start_date and review.date < contract.start_date)
+                    or (contract.end_date
+                        and review.date > contract.end_date)):
+                raise ReviewValidationError(gettext(
+                        'customer_care.msg_service_review_date_contract',
+                        review=review.rec_name,
+                        contract=contract.rec_name))
+            if (review.period_start and review.period_end
+                    and review.period_start > review.period_end):
+                raise ReviewValidationError(gettext(
+                        'customer_care.msg_service_review_period',
+                        review=review.rec_name))
+
+    @classmethod
+    def check_modification(cls, mode, reviews, values=None, external=False):
+        super().check_modification(
+            mode, reviews, values=values, external=external)
+        if mode == 'delete':
+            for review in reviews:
+                if review.state not in {'scheduled', 'cancelled'}:
+                    raise AccessError(gettext(
+                            'customer_care.msg_service_review_delete',
+                            review=review.rec_name))
+
+    @classmethod
+    def copy(cls, reviews, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['minutes', 'agreements', 'sla_cases', 'sla_within',
+                'sla_compliance', 'compliance_target', 'prepared_by',
+                'held_by', 'cancelled_by']:
+            default.setdefault(name, None)
+        for name in ['commitments', 'compliance_lines', 'cases',
+                'raised_cases', 'change_requests']:
+            default.setdefault(name, None)
+        return super().copy(reviews, default=default)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    @set_employee('cancelled_by')
+    def cancel(cls, reviews):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('scheduled')
+    @reset_employee('prepared_by', 'held_by', 'cancelled_by')
+    def schedule(cls, reviews):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('prepared')
+    @set_employee('prepared_by')
+    def prepare(cls, reviews):
+        "Fill in the SLA compliance and the cases of the period"
+        cls.fill_period(reviews)
+
+    def period_bounds(self):
+        "Return the (start, end) of the period reviewed"
+        previous = self.__class__.search([
+                ('contract', '=', self.contract.id),
+                ('date', '<', self.date),
+                ('state', '!=', 'cancelled'),
+                ], order=[('date', 'DESC')], limit=1)
+        if previous:
+            start = previous[0].date
+        else:
+            start = self.contract.start_date or self.date
+        return start, self.date - dt.timedelta(days=1)
+
+    @classmethod
+    def fill_period(cls, reviews):
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Line = pool.get('customer_care.service_review.compliance')
+        cursor = Transaction().connection.cursor()
+        Line.delete([l for r in reviews for l in r.compliance_lines])
+        lines = []
+        for review in reviews:
+            if not review.period_start or not review.period_end:
+                review.period_start, review.period_end = (
+                    review.period_bounds())
+            query = sla_case_query(
+                review.period_start, review.period_end,
+                company=review.company.id)
+            cursor.execute(*query.select(
+                    query.kind, query.cases, query.within,
+                    where=query.contract == review.contract.id))
+            total = within = 0
+            for kind, kind_cases, kind_within in cursor:
+                lines.append(Line(
+                        review=review, kind=kind, cases=kind_cases or 0,
+                        within=kind_within or 0))
+                total += kind_cases or 0
+                within += kind_within or 0
+            review.sla_cases = total
+            review.sla_within = within
+            review.sla_compliance = compliance(within, total)
+            review.compliance_target = review.contract.compliance_target
+            start = dt.datetime.combine(review.period_start, dt.time())
+            end = dt.datetime.combine(
+                review.period_end + dt.timedelta(days=1), dt.time())
+            review.cases = Case.search([
+                    ('contract', '=', review.contract.id),
+                    ('received', '>=', start),
+                    ('received', '<', end),
+                    ('state', '!=', 'cancelled'),
+                    ])
+        Line.save(lines)
+        cls.save(reviews)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('held')
+    @set_employee('held_by')
+    def hold(cls, reviews):
+        for review in reviews:
+            if not (review.minutes or '').strip():
+                raise ReviewError(gettext(
+                        'customer_care.msg_service_review_hold_minutes',
+                        review=review.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('prepared')
+    @reset_employee('held_by')
+    def reopen(cls, reviews):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def register_case(cls, reviews):
+        "Register a complaint case for the customer of each review and open it"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        IrAction = pool.get('ir.action')
+        ModelData = pool.get('ir.model.data')
+        cases = cls.create_cases(reviews)
+        action, = IrAction.get_action_values('ir.action.act_window', [
+                ModelData.get_id('customer_care', 'act_case_form')])
+        ids = [c.id for c in cases]
+        action['res_id'] = ids
+        action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
+        action['views'].reverse()
+        return action
+
+    @classmethod
+    def create_cases(cls, reviews, **values):
+        """Create and return a draft complaint for the customer of each
+        review with the review as origin; values are set on every case"""
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        cases = []
+        for review in reviews:
+            if review.state not in {'prepared', 'held'}:
+                raise ReviewError(gettext(
+                        'customer_care.msg_service_review_case_state',
+                        review=review.rec_name))
+            case_values = {
+                'company': review.company,
+                'customer': review.contract.party,
+                'contract': review.contract,
+                'origin': review,
+                'kind': 'complaint',
+                'channel': 'in_person',
+                'subject': gettext(
+                    'customer_care.msg_service_review_case_subject',
+                    review=review.rec_name),
+                }
+            case_values.update(values)
+            case = Case(**case_values)
+            case.on_change_customer()
+            cases.append(case)
+        Case.save(cases)
+        return cases
+
+    # Reminders
+    @classmethod
+    def _reminder_messages(cls, kind):
+        return (
+            'customer_care.msg_service_review_reminder_subject',
+            'customer_care.msg_service_review_reminder_body',
+            )
+
+    @classmethod
+    def _reminder_candidates(cls, kind, date):
+        """Remind the account manager of the upcoming reviews; a review
+        is not escalated (its commitments are)."""
+        review = cls.__table__()
+        company = Transaction().context.get('company')
+        where = (review.state.in_(UPCOMING_STATES)
+            & (review.account_manager != Null)
+            & (review.date <= date))
+        if kind != 'reminder':
+            where &= Literal(False)
+        if company:
+            where &= review.company == company
+        return review.select(
+            review.id.as_('record'), review.date.as_('due_date'),
+            review.account_manager.as_('user'),
+            where=where)
+
+    @property
+    def due_date(self):
+        "The date the reminders show"
+        return self.date
+
+
+class Review_User(ModelSQL):
+    "Customer Care Service Review - User"
+    __name__ = 'customer_care.service_review-res.user'
+    __string__ = "Service Review - User"
+
+    review = fields.Many2One(
+        'customer_care.service_review', "Review", required=True,
+        ondelete='CASCADE')
+    user = fields.Many2One(
+        'res.user', "User", required=True, ondelete='CASCADE')
+
+
+class Review_Party(ModelSQL):
+    "Customer Care Service Review - Party"
+    __name__ = 'customer_care.service_review-party.party'
+    __string__ = "Service Review - Party"
+
+    review = fields.Many2One(
+        'customer_care.service_review', "Review", required=True,
+        ondelete='CASCADE')
+    party = fields.Many2One(
+        'party.party', "Party", required=True, ondelete='CASCADE')
+
+
+class Review_Case(ModelSQL):
+    "Customer Care Service Review - Case"
+    __name__ = 'customer_care.service_review-customer_care.case'
+    __string__ = "Service Review - Case"
+
+    review = fields.Many2One(
+        'customer_care.service_review', "Review", required=True,
+        ondelete='CASCADE')
+    case = fields.Many2One(
+        'customer_care.case', "Case", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
+
+
+class ReviewCompliance(ModelSQL, ModelView):
+    "Customer Care Service Review SLA Compliance"
+    __name__ = 'customer_care.service_review.compliance'
+    __string__ = "Service Review SLA Compliance"
+
+    review = fields.Many2One(
+        'customer_care.service_review', "Review", required=True,
+        ondelete='CASCADE')
+    kind = fields.Selection(KINDS, "Kind", required=True, sort=False)
+    kind_string = kind.translated('kind')
+    cases = fields.Integer("Measured Cases", required=True)
+    within = fields.Integer("Cases within Target", required=True)
+    compliance = fields.Function(
+        fields.Float("Compliance (%)", digits=(3, 1)), 'get_compliance')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('kind', 'ASC'))
+
+    def get_compliance(self, name):
+        return compliance(self.within, self.cases)
+
+
+class Commitment(
+        ReminderMixin, sequence_ordered(), Workflow, ModelSQL, ModelView):
+    "Customer Care Service Review Commitment"
+    __name__ = 'customer_care.service_review.commitment'
+    __string__ = "Service Review Commitment"
+    _rec_name = 'description'
+
+    _states = {
+        'readonly': Eval('state') != 'open',
+        }
+
+    review = fields.Many2One(
+        'customer_care.service_review', "Review", required=True,
+        ondelete='CASCADE',
+        states={
+            'readonly': Eval('id', -1) >= 0,
+            })
+    contract = fields.Function(
+        fields.Many2One('sale.subscription', "Contract"),
+        'on_change_with_contract', searcher='search_review_field')
+    customer = fields.Function(
+        fields.Many2One('party.party', "Customer",
+            context={
+                'company': Eval('company', -1),
+                },
+            depends={'company'}),
+        'on_change_with_customer', searcher='search_review_field')
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'on_change_with_company', searcher='search_review_field')
+    description = fields.Char("Commitment", required=True, states=_states)
+    responsible = fields.Many2One(
+        'res.user', "Responsible",
+        states={
+            'readonly': _states['readonly'],
+            'required': Eval('state') == 'open',
+            })
+    due_date = fields.Date("Due Date", required=True, states=_states)
+    result = fields.Text(
+        "Result",
+        states={
+            'readonly': Eval('state') == 'cancelled',
+            })
+    met_date = fields.Date("Met On", readonly=True)
+    on_time = fields.Function(
+        fields.Boolean("On Time"), 'get_on_time')
+    state = fields.Selection([
+            ('open', "Open"),
+            ('met', "Met"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.review, Index.Equality())),
+                Index(t, (t.responsible, Index.Equality())),
+                Index(t, (t.due_date, Index.Range()),
+                    where=t.state == 'open'),
+                })
+        cls._transitions |= {
+            ('open', 'met'),
+            ('open', 'cancelled'),
+            ('met', 'open'),
+            ('cancelled', 'open'),
+            }
+        cls._buttons.update({
+                'meet': {
+                    'invisible': Eval('state') != 'open',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': Eval('state') != 'open',
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') == 'open',
+                    'icon': 'tryton-undo',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'open'
+
+    @fields.depends('review', '_parent_review.contract')
+    def on_change_with_contract(self, name=None):
+        return self.review.contract if self.review else None
+
+    @fields.depends('review', '_parent_review.contract')
+    def on_change_with_customer(self, name=None):
+        return self.review.contract.party if self.review else None
+
+    @fields.depends('review', '_parent_review.company')
+    def on_change_with_company(self, name=None):
+        return self.review.company if self.review else None
+
+    @classmethod
+    def search_review_field(cls, name, clause):
+        path = {
+            'contract': 'review.contract',
+            'customer': 'review.contract.party',
+            'company': 'review.company',
+            }[name]
+        return [(path + clause[0][len(name):], *clause[1:])]
+
+    def get_on_time(self, name):
+        if self.state == 'met' and self.met_date:
+            return self.met_date <= self.due_date
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'cancelled', 'muted',
+                    If(Eval('state') == 'met', 'success', ''))),
+            ]
+
+    @classmethod
+    def validate_fields(cls, commitments, field_names):
+        super().validate_fields(commitments, field_names)
+        for commitment in commitments:
+            if commitment.state == 'open' and not commitment.responsible:
+                raise ReviewValidationError(gettext(
+                        'customer_care.msg_commitment_responsible',
+                        commitment=commitment.rec_name))
+
+    @classmethod
+    def copy(cls, commitments, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('state', 'open')
+        default.setdefault('met_date', None)
+        default.setdefault('result', None)
+        return super().copy(commitments, default=default)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('met')
+    def meet(cls, commitments):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        for commitment in commitments:
+            if not (commitment.result or '').strip():
+                raise ReviewError(gettext(
+                        'customer_care.msg_commitment_meet_result',
+                        commitment=commitment.rec_name))
+        cls.write(list(commitments), {'met_date': Date.today()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, commitments):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('open')
+    def reopen(cls, commitments):
+        cls.write(list(commitments), {'met_date': None})
+
+    # Reminders
+    @classmethod
+    def _reminder_messages(cls, kind):
+        return (
+            f'customer_care.msg_commitment_{kind}_subject',
+            f'customer_care.msg_commitment_{kind}_body',
+            )
+
+    @classmethod
+    def _reminder_candidates(cls, kind, date):
+        """Remind the responsible of the open commitments; escalate the
+        overdue ones to the account manager of the review."""
+        pool = Pool()
+        Review = pool.get('customer_care.service_review')
+        commitment = cls.__table__()
+        review = Review.__table__()
+        company = Transaction().context.get('company')
+        where = ((commitment.state == 'open')
+            & (review.state != 'cancelled'))
+        if company:
+            where &= review.company == company
+        if kind == 'reminder':
+            user = commitment.responsible
+            where &= commitment.due_date <= date
+        else:
+            user = Coalesce(review.account_manager, commitment.responsible)
+            where &= commitment.due_date < date
+        where &= user != Null
+        return commitment.join(
+            review, condition=commitment.review == review.id).select(
+                commitment.id.as_('record'),
+                commitment.due_date.as_('due_date'),
+                user.as_('user'),
+                where=where)
+
+
+class ReviewReport(CompanyReport):
+    "Service Review Minutes"
+    __name__ = 'customer_care.service_review.minutes'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = super().get_context(records, header, data)
+        company = header.get('company')
+        with Transaction().set_context(
+                company=company.id if company else None):
+            context['today'] = Date.today()
+        context['paragraphs'] = lambda t: [
+            p.strip() for p in (t or '').split('\n\n') if p.strip()]
+        return context
