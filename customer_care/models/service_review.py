@@ -556,11 +556,7 @@ class Commitment(
         'on_change_with_company', searcher='search_review_field')
     description = fields.Char("Commitment", required=True, states=_states)
     responsible = fields.Many2One(
-        'res.user', "Responsible",
-        states={
-            'readonly': _states['readonly'],
-            'required': Eval('state') == 'open',
-            })
+        'res.user', "Responsible", required=True, states=_states)
     due_date = fields.Date("Due Date", required=True, states=_states)
     result = fields.Text(
         "Result",
@@ -646,15 +642,6 @@ class Commitment(
             ('/tree', 'visual', If(Eval('state') == 'cancelled', 'muted',
                     If(Eval('state') == 'met', 'success', ''))),
             ]
-
-    @classmethod
-    def validate_fields(cls, commitments, field_names):
-        super().validate_fields(commitments, field_names)
-        for commitment in commitments:
-            if commitment.state == 'open' and not commitment.responsible:
-                raise ReviewValidationError(gettext(
-                        'customer_care.msg_commitment_responsible',
-                        commitment=commitment.rec_name))
 
     @classmethod
     def copy(cls, commitments, default=None):

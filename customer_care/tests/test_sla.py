@@ -1,0 +1,338 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Tests of the SLAs, the service reviews, the change requests and the
+fulfilment of the contracts."""
+import datetime as dt
+import unittest
+
+from trytond.exceptions import UserError
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.customer_care.tests.tools import key_db_cache
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+key_db_cache()
+
+from trytond.tests.test_tryton import (  # noqa: E402
+    activate_module, with_transaction)
+
+
+class SlaTestCase(unittest.TestCase):
+    "Test the SLAs and the service reviews of the contracts"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('customer_care')
+
+    def _setup(self):
+        "Create a Colombian company, a customer and an SLA; return them"
+        pool = Pool()
+        Country = pool.get('country.country')
+        Configuration = pool.get('customer_care.configuration')
+        Party = pool.get('party.party')
+        Sla = pool.get('customer_care.sla')
+        colombia = Country(name="Colombia", code='CO')
+        colombia.save()
+        configuration = Configuration(1)
+        configuration.holiday_country = colombia
+        configuration.save()
+        company = create_company()
+        customer = Party(name="Customer", addresses=[{}])
+        customer.save()
+        with set_company(company):
+            sla = Sla(name="Gold", compliance_target=80)
+            sla.targets = [
+                {'kind': 'complaint', 'response_duration': 1,
+                    'answer_duration': 5},
+                {'kind': 'complaint', 'priority': 'high',
+                    'response_duration': 4, 'response_unit': 'hour',
+                    'answer_duration': 2},
+                {'kind': 'petition', 'response_duration': 2,
+                    'answer_duration': 10},
+                ]
+            sla.save()
+        return company, customer, sla
+
+    def _contract(self, customer, sla=None, start=dt.date(2026, 1, 1),
+            **values):
+        pool = Pool()
+        Contract = pool.get('sale.subscription')
+        RuleSet = pool.get('sale.subscription.recurrence.rule.set')
+        rule_set, = RuleSet.search([], limit=1) or RuleSet.create([{
+                    'name': "Monthly",
+                    'rules': [('create', [{'freq': 'monthly'}])],
+                    }])
+        contract = Contract(
+            party=customer, invoice_address=customer.addresses[0],
+            start_date=start, invoice_recurrence=rule_set,
+            sla=sla, compliance_target=sla.compliance_target if sla else None,
+            **values)
+        contract.save()
+        Contract.write([contract], {'state': 'running'})
+        return contract
+
+    def _case(self, customer, contract, received, **values):
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        case = Case(
+            customer=customer, contract=contract, subject="Subject",
+            received=received, **values)
+        case.save()
+        return case
+
+    @with_transaction()
+    def test_sla_deadlines_weekend_and_holiday(self):
+        "Test the SLA deadlines skip the weekend and a holiday"
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            # Friday 13 November 2026; Monday 16 is a holiday in Colombia
+            case = self._case(
+                customer, contract, dt.datetime(2026, 11, 13, 10, 0),
+                kind='complaint')
+            self.assertEqual(case.sla, sla)
+            # 1 business day: Tuesday 17 at the end of the day
+            self.assertEqual(
+                case.sla_response_deadline, dt.datetime(2026, 11, 17, 23, 59, 59))
+            # 5 business days: 17, 18, 19, 20 and Monday 23
+            self.assertEqual(
+                case.sla_answer_deadline, dt.datetime(2026, 11, 23, 23, 59, 59))
+
+    @with_transaction()
+    def test_sla_target_of_priority_in_hours(self):
+        "Test the target of the priority comes first and counts hours"
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            # Saturday evening: hours are clock hours
+            case = self._case(
+                customer, contract, dt.datetime(2026, 11, 21, 20, 0),
+                kind='complaint', priority='high')
+            self.assertEqual(
+                case.sla_response_deadline, dt.datetime(2026, 11, 22, 0, 0))
+            # 2 business days from Saturday: Monday 23 and Tuesday 24
+            self.assertEqual(
+                case.sla_answer_deadline, dt.datetime(2026, 11, 24, 23, 59, 59))
+
+    @with_transaction()
+    def test_sla_none_without_target(self):
+        "Test a case of a kind without target has no SLA deadline"
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            case = self._case(
+                customer, contract, dt.datetime(2026, 11, 20, 10, 0),
+                kind='claim')
+            self.assertIsNone(case.sla)
+            self.assertIsNone(case.sla_answer_deadline)
+
+    @with_transaction()
+    def test_sla_status_first_response(self):
+        "Test the first response is recorded once and the statuses"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            received = dt.datetime.now().replace(microsecond=0)
+            case = self._case(customer, contract, received, kind='complaint')
+            Case.register([case])
+            self.assertIsNone(case.first_response_date)
+            self.assertEqual(case.sla_response_status, 'running')
+            Case.analyse([case])
+            first = case.first_response_date
+            self.assertIsNotNone(first)
+            self.assertEqual(case.sla_response_status, 'met')
+            self.assertEqual(case.sla_answer_status, 'running')
+            case.responsible = Transaction().user
+            case.save()
+            Case.assign([case])
+            self.assertEqual(case.first_response_date, first)
+
+    @with_transaction()
+    def test_sla_target_unique(self):
+        "Test two targets of the same kind and no priority are refused"
+        pool = Pool()
+        Target = pool.get('customer_care.sla.target')
+        company, customer, sla = self._setup()
+        with self.assertRaises(UserError):
+            Target.create([{
+                        'sla': sla.id, 'kind': 'petition',
+                        'response_duration': 1, 'answer_duration': 3,
+                        }])
+
+    @with_transaction()
+    def test_review_generation_no_duplicates(self):
+        "Test the reviews follow the recurrence and are created once"
+        pool = Pool()
+        Contract = pool.get('sale.subscription')
+        Review = pool.get('customer_care.service_review')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(
+                customer, sla, review_frequency='monthly',
+                next_review_date=dt.date(2026, 12, 1))
+            other = self._contract(
+                customer, sla, review_frequency='quarterly',
+                next_review_date=dt.date(2026, 11, 25))
+            reviews = Contract.create_reviews(date=dt.date(2026, 11, 20))
+            self.assertEqual(
+                sorted((r.contract.id, r.date) for r in reviews),
+                sorted([(contract.id, dt.date(2026, 12, 1)),
+                        (other.id, dt.date(2026, 11, 25))]))
+            self.assertEqual(contract.next_review_date, dt.date(2027, 1, 1))
+            self.assertEqual(other.next_review_date, dt.date(2027, 2, 25))
+
+            self.assertEqual(
+                Contract.create_reviews(date=dt.date(2026, 11, 20)), [])
+            self.assertEqual(Review.search([], count=True), 2)
+
+            # A month later the next review of the monthly contract only
+            reviews = Contract.create_reviews(date=dt.date(2026, 12, 20))
+            self.assertEqual(
+                [(r.contract.id, r.date) for r in reviews],
+                [(contract.id, dt.date(2027, 1, 1))])
+            self.assertEqual(Review.search([], count=True), 3)
+
+    @with_transaction()
+    def test_review_date_outside_contract(self):
+        "Test a review date before the contract starts is refused"
+        pool = Pool()
+        Review = pool.get('customer_care.service_review')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            with self.assertRaises(UserError) as cm:
+                Review.create([{
+                            'contract': contract.id,
+                            'date': dt.date(2025, 12, 31),
+                            }])
+            self.assertIn("start and end dates", cm.exception.message)
+
+    @with_transaction()
+    def test_commitment_without_responsible(self):
+        "Test an open commitment needs a responsible"
+        pool = Pool()
+        Review = pool.get('customer_care.service_review')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            with self.assertRaises(UserError) as cm:
+                Review.create([{
+                            'contract': contract.id,
+                            'date': dt.date(2026, 3, 2),
+                            'commitments': [('create', [{
+                                            'description': "Send the plan",
+                                            'due_date': dt.date(2026, 3, 9),
+                                            }])],
+                            }])
+            self.assertIn('"Responsible"', cm.exception.message)
+
+    @with_transaction()
+    def test_change_request_own_approval(self):
+        "Test a user cannot approve the change request they submitted"
+        pool = Pool()
+        Request = pool.get('customer_care.change_request')
+        Sla = pool.get('customer_care.sla')
+        User = pool.get('res.user')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            platinum, = Sla.copy([sla], {'name': "Platinum"})
+            request = Request(
+                contract=contract, kind='sla', new_sla=platinum,
+                description="Faster answers", reason="More calls",
+                requested_by=customer)
+            request.save()
+            Request.submit([request])
+            with self.assertRaises(UserError) as cm:
+                Request.approve([request])
+            self.assertIn("you submitted yourself", cm.exception.message)
+            self.assertEqual(request.state, 'submitted')
+
+            other = User(login='other', name="Other")
+            other.save()
+            with Transaction().set_user(other.id):
+                Request.approve([request])
+                Request.apply([request])
+            self.assertEqual(request.state, 'applied')
+            self.assertEqual(contract.sla, platinum)
+
+    @with_transaction()
+    def test_fulfilment_figure(self):
+        "Test the CCT figure on a data set checked by hand"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Review = pool.get('customer_care.service_review')
+        Commitment = pool.get('customer_care.service_review.commitment')
+        Fulfilment = pool.get('customer_care.contract.fulfilment')
+        company, customer, sla = self._setup()
+        user = Transaction().user
+        now = dt.datetime(2026, 4, 15)
+        with set_company(company):
+            # A: one case within target, one answered late: 50 % < 80 %
+            a = self._contract(customer, sla)
+            # B: one case within target and a commitment met on time
+            b = self._contract(customer, sla)
+            # C: no case but a commitment met after its due date
+            c = self._contract(customer, sla)
+            # D: no SLA, not counted
+            self._contract(customer)
+
+            def case(contract, received, first, answered):
+                case = self._case(
+                    customer, contract, received, kind='complaint')
+                Case.write([case], {
+                        'state': 'answered',
+                        'first_response_date': first,
+                        'answer_date': answered,
+                        })
+                return case
+            # Monday 2 March 2026: response by 3 March, answer by 9 March
+            received = dt.datetime(2026, 3, 2, 9, 0)
+            case(a, received, dt.datetime(2026, 3, 2, 12, 0),
+                dt.datetime(2026, 3, 5, 12, 0))
+            case(a, received, dt.datetime(2026, 3, 3, 12, 0),
+                dt.datetime(2026, 3, 10, 12, 0))
+            case(b, received, dt.datetime(2026, 3, 2, 12, 0),
+                dt.datetime(2026, 3, 9, 12, 0))
+            # Received before the period: not measured
+            case(a, dt.datetime(2026, 2, 2, 9, 0), None,
+                dt.datetime(2026, 3, 20, 9, 0))
+
+            def commitment(contract, due_date, met_date):
+                review = Review(contract=contract, date=dt.date(2026, 2, 27))
+                review.save()
+                commitment = Commitment(
+                    review=review, description="Commitment",
+                    responsible=user, due_date=due_date)
+                commitment.save()
+                Commitment.write([commitment], {
+                        'state': 'met', 'met_date': met_date})
+            commitment(b, dt.date(2026, 3, 20), dt.date(2026, 3, 20))
+            commitment(c, dt.date(2026, 3, 20), dt.date(2026, 3, 23))
+
+            fulfilled, total, cct = Fulfilment.get_cct(
+                company.id, dt.date(2026, 3, 1), dt.date(2026, 3, 31),
+                now=now)
+            self.assertEqual((fulfilled, total, cct), (1, 3, 33.3))
+
+            with Transaction().set_context(
+                    company=company.id, from_date=dt.date(2026, 3, 1),
+                    to_date=dt.date(2026, 3, 31)):
+                lines = {l.contract: l for l in Fulfilment.search([])}
+            self.assertEqual(set(lines), {a, b, c})
+            self.assertEqual(
+                (lines[a].cases, lines[a].within, lines[a].fulfilled),
+                (2, 1, False))
+            self.assertEqual(lines[a].compliance, 50.0)
+            self.assertEqual(
+                (lines[b].commitments, lines[b].commitments_on_time,
+                    lines[b].fulfilled),
+                (1, 1, True))
+            self.assertEqual(
+                (lines[c].commitments, lines[c].commitments_on_time,
+                    lines[c].fulfilled),
+                (1, 0, False))
+
