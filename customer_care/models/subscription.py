@@ -8,6 +8,7 @@ from collections import defaultdict
 from dateutil.rrule import MONTHLY, WEEKLY, YEARLY, rrule
 from sql import Null
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
@@ -123,7 +124,8 @@ class Subscription(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         from_date, to_date = cls.compliance_period()
         result = {c.id: None for c in contracts}
-        for sub_contracts in grouped_slice(contracts):
+        for sub_contracts in grouped_slice(
+                contracts, backend.MAX_QUERY_PARAMS):
             ids = [c.id for c in sub_contracts]
             query = sla_case_query(from_date, to_date)
             cursor.execute(*query.select(
