@@ -45,6 +45,11 @@ which fills it through proteus with:
   loyalty strategy for a segment), rejected, in progress with overdue plan
   lines, done, checked effective and not effective (with its follow-up
   action) and cancelled;
+- SLAs on the running contracts with their account managers and review
+  frequencies; service reviews held last month (with minutes, commitments
+  met and overdue, and a complaint raised in the meeting) and the upcoming
+  ones created by the scheduled action; change requests applied, submitted
+  and in draft;
 - one run of the reminder scheduled action, so that reminders, escalations,
   notifications and e-mails have content.
 
@@ -238,6 +243,66 @@ CONTRACTS = {
     'villa_campestre': ('villa_campestre',
         "Suministro comercial áreas comunes", 'draft', 0, [('gas_com', 400)]),
     }
+
+# key: name, compliance target, [(kind, priority, response, response unit,
+# answer, answer unit)]
+SLAS = {
+    'oro': ("Oro industrial", 90, [
+            ('complaint', None, 1, 'day', 5, 'day'),
+            ('complaint', 'high', 4, 'hour', 2, 'day'),
+            ('claim', None, 1, 'day', 10, 'day'),
+            ('petition', None, 2, 'day', 10, 'day'),
+            ]),
+    'estandar': ("Comercial estándar", 80, [
+            ('complaint', None, 2, 'day', 10, 'day'),
+            ('claim', None, 2, 'day', 15, 'day'),
+            ('petition', None, 3, 'day', 15, 'day'),
+            ]),
+    }
+# contract key: SLA, account manager, review frequency, next review in days
+CONTRACT_SLAS = {
+    'textiles': ('oro', 'comercial1', 'monthly', 5),
+    'ceramicas': ('oro', 'comercial1', 'quarterly', 12),
+    'clinica': ('estandar', 'comercial2', 'monthly', 20),
+    'puerta_mar': ('estandar', 'comercial2', 'quarterly', 45),
+    'sabor': ('estandar', 'comercial2', 'quarterly', 60),
+    }
+# contract key, minutes, [(commitment, responsible, due in days, result)]
+DEMO_REVIEWS = [
+    ('textiles', "El cliente reconoce la mejora en los tiempos de respuesta "
+        "pero pide atención a las caídas de presión.", [
+            ("Enviar el plan de mantenimiento de la ERM", 'tecnico', -20,
+                "Plan enviado por correo al jefe de mantenimiento."),
+            ("Instalar registrador de presión", 'tecnico', -3, None),
+            ("Presentar propuesta de telemetría", 'comercial1', 10, None),
+            ]),
+    ('clinica', "Servicio estable; la clínica pide informes mensuales de "
+        "consumo.", [
+            ("Enviar informe mensual de consumo", 'comercial2', -10,
+                "Informe enviado."),
+            ("Revisar alarmas de telemetría nocturnas", 'tecnico', 4, None),
+            ]),
+    ]
+# contract key, kind, values, final state
+CHANGE_REQUESTS = [
+    ('ceramicas', 'sla', {
+            'new_sla': 'estandar',
+            'description': "Pasar al ANS comercial estándar",
+            'reason': "El cliente reduce la producción del segundo horno.",
+            }, 'applied'),
+    ('clinica', 'scope', {
+            'scope_action': 'add',
+            'service': 'erm',
+            'description': "Agregar mantenimiento trimestral de la ERM",
+            'reason': "Nueva estación de regulación en la torre B.",
+            }, 'submitted'),
+    ('sabor', 'scope', {
+            'scope_action': 'remove',
+            'service': 'gas_com',
+            'description': "Retirar el suministro del local del centro",
+            'reason': "El restaurante cierra esa sede.",
+            }, 'draft'),
+    ]
 
 # key, name, manager, members, e-mail
 TEAMS = [
@@ -1240,6 +1305,29 @@ def create_demo(config, today=None, load_translations=True,
             subscription.click('run')
         contracts[key] = subscription
 
+    # SLAs on the running contracts, before their cases are received
+    log("service level agreements")
+    Sla = Model.get('customer_care.sla', config=config)
+    slas = {}
+    for key, (name, target, targets) in SLAS.items():
+        sla = Sla(name=name, compliance_target=target)
+        for kind, priority, response, response_unit, answer, answer_unit in (
+                targets):
+            sla.targets.new(
+                kind=kind, priority=priority,
+                response_duration=response, response_unit=response_unit,
+                answer_duration=answer, answer_unit=answer_unit)
+        sla.save()
+        slas[key] = sla
+    for key, (sla, manager, frequency, days) in CONTRACT_SLAS.items():
+        contract = contracts[key] = Subscription(contracts[key].id)
+        contract.sla = Sla(slas[sla].id)
+        contract.compliance_target = slas[sla].compliance_target
+        contract.account_manager = User(users[manager].id)
+        contract.review_frequency = frequency
+        contract.next_review_date = today + dt.timedelta(days=days)
+        contract.save()
+
     Rule = Model.get('customer_care.routing.rule', config=config)
     for sequence, name, conditions, results in ROUTING_RULES:
         rule = Rule(name=name, sequence=sequence, company=company)
@@ -1625,6 +1713,86 @@ def create_demo(config, today=None, load_translations=True,
         action.effectiveness_notes = spec['notes']
         action.save()
         action.click('check')
+    as_user('admin')
+
+    # Service reviews: last month's, held, and the upcoming ones
+    log("service reviews")
+    Review = Model.get('customer_care.service_review', config=config)
+    ChangeRequest = Model.get('customer_care.change_request', config=config)
+    reviews = []
+    for key, minutes, commitments in DEMO_REVIEWS:
+        manager = CONTRACT_SLAS[key][1]
+        as_user(manager)
+        contract = Subscription(contracts[key].id)
+        review = Review(contract=contract, date=today - dt.timedelta(days=30))
+        review.period_start = today - dt.timedelta(days=120)
+        review.period_end = today - dt.timedelta(days=31)
+        review.attendee_users.append(User(users[manager].id))
+        review.attendee_contacts.append(Party(contract.party.id))
+        review.agenda = ("1. Indicadores de servicio del periodo\n"
+            "2. Casos abiertos\n3. Compromisos anteriores")
+        review.activities = "Informe de casos y de cumplimiento del ANS"
+        review.save()
+        review.click('prepare')
+        review.minutes = minutes
+        review.agreements = "Revisar de nuevo en la próxima reunión."
+        for description, responsible, due_days, result in commitments:
+            commitment = review.commitments.new(description=description)
+            commitment.responsible = User(users[responsible].id)
+            commitment.due_date = today + dt.timedelta(days=due_days)
+        review.click('hold')
+        review = Review(review.id)
+        for commitment, (_, responsible, _, result) in zip(
+                review.commitments, commitments):
+            if result:
+                as_user(responsible)
+                commitment = Model.get(
+                    'customer_care.service_review.commitment',
+                    config=config)(commitment.id)
+                commitment.result = result
+                commitment.click('meet')
+        reviews.append(review)
+    # A deviation raised in the meeting with the textile mill
+    as_user('comercial1')
+    deviation, = Review(reviews[0].id).click('register_case')
+    deviation = Case(deviation.id)
+    deviation.description = ("En la revisión el cliente reportó caídas de "
+        "presión en la ERM durante los cambios de turno.")
+    deviation.save()
+    deviation.click('register')
+
+    as_user('admin')
+    Cron = Model.get('ir.cron', config=config)
+    review_cron, = Cron.find([
+            ('method', '=', 'sale.subscription|create_reviews'),
+            ])
+    if not review_cron.companies:
+        review_cron.companies.append(Company(company.id))
+        review_cron.save()
+    review_cron.click('run_once')
+
+    # Change requests: an SLA change applied, a scope change submitted, a
+    # draft
+    for key, kind, values, state in CHANGE_REQUESTS:
+        manager = CONTRACT_SLAS[key][1]
+        as_user(manager)
+        contract = Subscription(contracts[key].id)
+        request = ChangeRequest(contract=contract, kind=kind)
+        request.requested_by = Party(contract.party.id)
+        for name, value in values.items():
+            if name == 'new_sla':
+                value = Sla(slas[value].id)
+            elif name == 'service':
+                value = ServiceModel(subscription_services[value].id)
+            setattr(request, name, value)
+        request.save()
+        if state != 'draft':
+            request.click('submit')
+        if state == 'applied':
+            as_user('coordinador')
+            request = ChangeRequest(request.id)
+            request.click('approve')
+            request.click('apply')
     as_user('admin')
 
     # The scheduled reminders, run once

@@ -11,7 +11,8 @@ from proteus import Model
 
 from trytond.modules.customer_care.models.satisfaction import draw
 from trytond.modules.customer_care.tests.demo import (
-    ACTIONS, CASES, PASSWORDS, SEGMENTS, USERS, create_demo, summary)
+    ACTIONS, CASES, CHANGE_REQUESTS, CONTRACT_SLAS, DEMO_REVIEWS, PASSWORDS,
+    SEGMENTS, USERS, create_demo, summary)
 
 KINDS = {'petition', 'complaint', 'claim', 'suggestion', 'compliment'}
 STATES = {
@@ -42,7 +43,8 @@ def test_demo():
     Subscription = Model.get('sale.subscription')
     User = Model.get('res.user')
 
-    cases = Case.find([])
+    # Besides the cases raised in a service review
+    cases = Case.find([('origin', '=', None)])
     assert len(cases) == len(CASES)
     for spec in CASES:
         case, = [c for c in cases if c.subject == spec['subject']]
@@ -229,10 +231,36 @@ def test_demo():
     config.user = agent.id
     config._context = User.get_preferences(True, {})
     visible = Case.find([])
-    assert len(visible) == len(CASES)
+    assert len(visible) == len(CASES) + 1  # the one raised in a review
     # Cases show their contract's name: agents may read contracts
     assert all(c.contract.rec_name for c in visible if c.contract)
 
     config.user = 1
     config._context = User.get_preferences(True, {})
     assert summary(config)
+
+    # Contracts with SLAs, past and upcoming reviews, commitments met and
+    # overdue, a case raised in a review and change requests
+    Review = Model.get('customer_care.service_review')
+    Commitment = Model.get('customer_care.service_review.commitment')
+    ChangeRequest = Model.get('customer_care.change_request')
+    contracts = Subscription.find([('sla', '!=', None)])
+    assert len(contracts) == len(CONTRACT_SLAS)
+    reviews = Review.find([])
+    assert {r.state for r in reviews} == {'held', 'scheduled'}
+    assert len([r for r in reviews if r.state == 'held']) == len(DEMO_REVIEWS)
+    assert all(r.sla_compliance is not None or not r.sla_cases
+        for r in reviews if r.state == 'held')
+    today = dt.date.today()
+    # The scheduled action created the reviews of the next 30 days, once
+    scheduled = [r for r in reviews if r.state == 'scheduled']
+    assert len(scheduled) == len(
+        [v for v in CONTRACT_SLAS.values() if v[3] <= 30])
+    assert all(r.date > today for r in scheduled)
+    commitments = Commitment.find([])
+    assert {c.state for c in commitments} == {'open', 'met'}
+    assert any(c.state == 'open' and c.due_date < today for c in commitments)
+    raised, = Case.find([('origin', '!=', None)])
+    assert raised.origin.__class__.__name__ == 'customer_care.service_review'
+    assert sorted(r.state for r in ChangeRequest.find([])) == sorted(
+        state for *_, state in CHANGE_REQUESTS)
