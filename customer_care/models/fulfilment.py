@@ -9,7 +9,7 @@ its due date and its SLA compliance over the period reached its target (a
 contract without a measured case or without a commitment due meets that
 part). CCT = fulfilled contracts / contracts x 100.
 """
-from sql import Literal, Null
+from sql import Cast, Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case as SQLCase
 from sql.conditionals import Coalesce
@@ -115,6 +115,27 @@ class FulfilmentContext(PeriodContext):
                 self.company.id, self.from_date, self.to_date)
         return 0, 0, None
 
+    @classmethod
+    def _default_figure(cls):
+        pool = Pool()
+        Fulfilment = pool.get('customer_care.contract.fulfilment')
+        company, from_date, to_date = context_period()
+        if company is None:
+            return 0, 0, None
+        return Fulfilment.get_cct(company, from_date, to_date)
+
+    @classmethod
+    def default_total(cls):
+        return cls._default_figure()[1]
+
+    @classmethod
+    def default_fulfilled(cls):
+        return cls._default_figure()[0]
+
+    @classmethod
+    def default_cct(cls):
+        return cls._default_figure()[2]
+
     @fields.depends('company', 'from_date', 'to_date')
     def on_change_with_total(self, name=None):
         return self._figure()[1]
@@ -182,10 +203,11 @@ class Fulfilment(ModelSQL, ModelView):
                 & (commitment.due_date <= to_date),
                 group_by=[review.contract])
         sla = sla_case_query(from_date, to_date, company=company, now=now)
+        # PostgreSQL sums bigints into numerics
         cases = sla.select(
             sla.contract.as_('contract'),
-            Sum(sla.cases).as_('cases'),
-            Sum(sla.within).as_('within'),
+            Cast(Sum(sla.cases), 'INTEGER').as_('cases'),
+            Cast(Sum(sla.within), 'INTEGER').as_('within'),
             group_by=[sla.contract])
 
         due = Coalesce(commitments.due, 0)

@@ -218,7 +218,8 @@ def compliance(within, cases):
     "Return the compliance in percent or None when nothing was measured"
     if not cases:
         return None
-    return round(100.0 * within / cases, 1)
+    # PostgreSQL sums of sums are numeric
+    return round(100.0 * float(within) / float(cases), 1)
 
 
 class Case(metaclass=PoolMeta):

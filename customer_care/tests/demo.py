@@ -46,7 +46,7 @@ which fills it through proteus with:
   lines, done, checked effective and not effective (with its follow-up
   action) and cancelled;
 - SLAs on the running contracts with their account managers and review
-  frequencies; service reviews held last month (with minutes, commitments
+  frequencies; service reviews held last week (with minutes, commitments
   met and overdue, and a complaint raised in the meeting) and the upcoming
   ones created by the scheduled action; change requests applied, submitted
   and in draft;
@@ -1715,7 +1715,7 @@ def create_demo(config, today=None, load_translations=True,
         action.click('check')
     as_user('admin')
 
-    # Service reviews: last month's, held, and the upcoming ones
+    # Service reviews: last week's, held, and the upcoming ones
     log("service reviews")
     Review = Model.get('customer_care.service_review', config=config)
     ChangeRequest = Model.get('customer_care.change_request', config=config)
@@ -1724,9 +1724,9 @@ def create_demo(config, today=None, load_translations=True,
         manager = CONTRACT_SLAS[key][1]
         as_user(manager)
         contract = Subscription(contracts[key].id)
-        review = Review(contract=contract, date=today - dt.timedelta(days=30))
-        review.period_start = today - dt.timedelta(days=120)
-        review.period_end = today - dt.timedelta(days=31)
+        review = Review(contract=contract, date=today - dt.timedelta(days=7))
+        review.period_start = today - dt.timedelta(days=75)
+        review.period_end = today - dt.timedelta(days=8)
         review.attendee_users.append(User(users[manager].id))
         review.attendee_contacts.append(Party(contract.party.id))
         review.agenda = ("1. Indicadores de servicio del periodo\n"
