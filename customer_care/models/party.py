@@ -147,7 +147,7 @@ class Party(metaclass=PoolMeta):
             for sub_ids in grouped_slice(
                     [p.id for p in parties], backend.MAX_QUERY_PARAMS):
                 cursor.execute(*query(
-                        readable, contract.party.in_(sub_ids)))
+                        readable, contract.party.in_(list(sub_ids))))
                 result[name].update(cursor)
         return result
 
