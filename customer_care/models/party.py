@@ -1,5 +1,7 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+
 from sql import Literal
 from sql.aggregate import Count, Min
 from sql.conditionals import Case as SQLCase
@@ -148,7 +150,11 @@ class Party(metaclass=PoolMeta):
                     [p.id for p in parties], backend.MAX_QUERY_PARAMS):
                 cursor.execute(*query(
                         readable, contract.party.in_(list(sub_ids))))
-                result[name].update(cursor)
+                for party_id, value in cursor:
+                    if isinstance(value, str):
+                        # SQLite returns the minimum of dates as text
+                        value = dt.date.fromisoformat(value)
+                    result[name][party_id] = value
         return result
 
     @classmethod
