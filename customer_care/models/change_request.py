@@ -13,7 +13,7 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ChangeRequestError
@@ -34,7 +34,7 @@ class ChangeRequest(Workflow, ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Company", required=True,
         states={
-            'readonly': (Eval('state') != 'draft') | Eval('contract'),
+            'readonly': (Eval('state') != 'draft') | Bool(Eval('contract')),
             })
     contract = fields.Many2One(
         'sale.subscription', "Contract", required=True,

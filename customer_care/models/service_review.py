@@ -21,7 +21,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
-from trytond.pyson import Eval, If, PYSONEncoder
+from trytond.pyson import Bool, Eval, If, PYSONEncoder
 from trytond.transaction import Transaction
 
 from .case import KINDS
@@ -45,7 +45,7 @@ class Review(ReminderMixin, Workflow, ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Company", required=True,
         states={
-            'readonly': (Eval('state') != 'scheduled') | Eval('contract'),
+            'readonly': (Eval('state') != 'scheduled') | Bool(Eval('contract')),
             })
     contract = fields.Many2One(
         'sale.subscription', "Contract", required=True,
