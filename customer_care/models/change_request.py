@@ -267,7 +267,8 @@ class ChangeRequest(Workflow, ModelSQL, ModelView):
     @set_employee('submitted_by')
     def submit(cls, requests):
         for request in requests:
-            if request.kind == 'sla' and request.new_sla == request.current_sla:
+            if (request.kind == 'sla'
+                    and request.new_sla == request.current_sla):
                 raise ChangeRequestError(gettext(
                         'customer_care.msg_change_request_same_sla',
                         request=request.rec_name))

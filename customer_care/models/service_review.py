@@ -45,7 +45,8 @@ class Review(ReminderMixin, Workflow, ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Company", required=True,
         states={
-            'readonly': (Eval('state') != 'scheduled') | Bool(Eval('contract')),
+            'readonly': ((Eval('state') != 'scheduled')
+                | Bool(Eval('contract'))),
             })
     contract = fields.Many2One(
         'sale.subscription', "Contract", required=True,

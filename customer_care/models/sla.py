@@ -19,7 +19,6 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .calendar import get_calendar, to_local, to_utc
@@ -178,9 +177,9 @@ def sla_case_query(from_date, to_date, company=None, now=None):
     """Return the SQL query of the SLA figures of the contracts' cases
     received between from_date and to_date, per contract and kind.
 
-    The columns are id (the smallest case id), contract, kind, cases (measured: within target or
-    breached) and within (all their targets met); a case still running
-    within its targets is not measured yet.
+    The columns are id (the smallest case id), contract, kind, cases
+    (measured: within target or breached) and within (all their targets
+    met); a case still running within its targets is not measured yet.
     """
     pool = Pool()
     Case = pool.get('customer_care.case')

@@ -94,10 +94,12 @@ class SlaTestCase(unittest.TestCase):
             self.assertEqual(case.sla, sla)
             # 1 business day: Tuesday 17 at the end of the day
             self.assertEqual(
-                case.sla_response_deadline, dt.datetime(2026, 11, 17, 23, 59, 59))
+                case.sla_response_deadline,
+                dt.datetime(2026, 11, 17, 23, 59, 59))
             # 5 business days: 17, 18, 19, 20 and Monday 23
             self.assertEqual(
-                case.sla_answer_deadline, dt.datetime(2026, 11, 23, 23, 59, 59))
+                case.sla_answer_deadline,
+                dt.datetime(2026, 11, 23, 23, 59, 59))
 
     @with_transaction()
     def test_sla_target_of_priority_in_hours(self):
@@ -113,7 +115,8 @@ class SlaTestCase(unittest.TestCase):
                 case.sla_response_deadline, dt.datetime(2026, 11, 22, 0, 0))
             # 2 business days from Saturday: Monday 23 and Tuesday 24
             self.assertEqual(
-                case.sla_answer_deadline, dt.datetime(2026, 11, 24, 23, 59, 59))
+                case.sla_answer_deadline,
+                dt.datetime(2026, 11, 24, 23, 59, 59))
 
     @with_transaction()
     def test_sla_none_without_target(self):
