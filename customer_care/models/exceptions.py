@@ -46,3 +46,19 @@ class ReportError(UserError):
 
 class ActionError(UserError):
     pass
+
+
+class SurveyCampaignError(UserError):
+    pass
+
+
+class SurveyCampaignValidationError(ValidationError):
+    pass
+
+
+class SurveyAnswerValidationError(ValidationError):
+    pass
+
+
+class SurveyTokenError(UserError):
+    pass
