@@ -106,7 +106,8 @@ class PartySurvey(metaclass=PoolMeta):
         readonly=True)
     survey_answers = fields.Function(
         fields.One2Many(
-            'customer_care.survey.answer', None, "Survey Answers"),
+            'customer_care.survey.answer', None, "Survey Answers",
+            readonly=True),
         'get_survey_answers')
     survey_last_csat = fields.Function(
         fields.Float(

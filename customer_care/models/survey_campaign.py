@@ -120,7 +120,11 @@ class Campaign(Workflow, ModelSQL, ModelView):
         "partners and allies) are not surveyed.")
     excluded_parties = fields.Many2Many(
         'customer_care.survey.campaign-excluded-party.party', 'campaign',
-        'party', "Excluded Customers", states=_states)
+        'party', "Excluded Customers", states=_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     population_size = fields.Function(
         fields.Integer(
             "Population Size",
@@ -670,7 +674,6 @@ class Campaign_ExcludedParty(ModelSQL):
 class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Survey Participant"
     __name__ = 'customer_care.survey.participant'
-    _rec_name = 'party'
 
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,

@@ -294,7 +294,8 @@ class Result(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('campaign', 'DESC'), ('question', 'ASC')]
+        cls._order = [
+            ('campaign', 'DESC'), ('question', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
