@@ -11,6 +11,7 @@ sampled customer (a participant) is assigned to their account manager, who
 records the answers, or answers on a public page reached through a link
 sent by e-mail.
 """
+import ast
 import datetime as dt
 import hashlib
 import random
@@ -138,6 +139,7 @@ class Campaign(Workflow, ModelSQL, ModelView):
     # Sample
     sampling = fields.Selection(
         SAMPLINGS, "Sampling", required=True, states=_states, sort=False)
+    sampling_string = sampling.translated('sampling')
     stratify_by = fields.Selection(
         STRATA, "Stratify By", sort=False,
         states={
@@ -222,6 +224,7 @@ class Campaign(Workflow, ModelSQL, ModelView):
             ('closed', "Closed"),
             ('reported', "Reported"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     del _states
 
@@ -374,7 +377,13 @@ class Campaign(Workflow, ModelSQL, ModelView):
         "Return the domain on the parties, checked"
         pool = Pool()
         Party = pool.get('party.party')
-        domain = PYSONDecoder({}).decode(self.domain or '[]')
+        text = self.domain or '[]'
+        try:
+            # As the domain widget of the client writes it
+            domain = PYSONDecoder({}).decode(text)
+        except ValueError:
+            # As a person writes it: [('categories', '=', 3)]
+            domain = ast.literal_eval(text)
         if not isinstance(domain, list):
             raise ValueError(domain)
         Party.search(domain, limit=0)

@@ -7,7 +7,7 @@ improvement action, whose origin it is.
 """
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, PYSONEncoder
 
 
 class Meeting(ModelSQL, ModelView):
@@ -108,15 +108,24 @@ class Idea(ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def create_action(cls, ideas):
-        "Create a draft improvement action from each idea without one"
+        "Create a draft improvement action from each idea and open them"
         pool = Pool()
         Action = pool.get('customer_care.action')
+        IrAction = pool.get('ir.action')
+        ModelData = pool.get('ir.model.data')
         ideas = [i for i in ideas if not i.action]
         actions = Action.create_from_origin(ideas, kind='improvement')
         for idea, action in zip(ideas, actions):
             idea.action = action
         cls.save(ideas)
-        return actions
+        action, = IrAction.get_action_values('ir.action.act_window', [
+                ModelData.get_id('customer_care', 'act_action_form')])
+        ids = [a.id for a in actions]
+        action['res_id'] = ids
+        action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
+        # Open the form of the new action first
+        action['views'].reverse()
+        return action
 
     @classmethod
     def copy(cls, ideas, default=None):
