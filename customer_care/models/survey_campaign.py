@@ -23,13 +23,14 @@ from sql import Literal, Null
 from sql.aggregate import Avg, Min
 from sql.conditionals import Coalesce
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONDecoder
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.url import http_host
 
@@ -830,13 +831,14 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
         question = Question.__table__()
         cursor = Transaction().connection.cursor()
         result = {n: {p.id: None for p in participants} for n in names}
-        for sub_ids in grouped_slice([p.id for p in participants]):
+        for sub_ids in grouped_slice(
+                [p.id for p in participants], backend.MAX_QUERY_PARAMS):
             cursor.execute(*answer
                 .join(question, condition=answer.question == question.id)
                 .select(
                     answer.participant, question.type,
                     Avg(answer.value), Min(question.sequence),
-                    where=reduce_ids(answer.participant, sub_ids)
+                    where=answer.participant.in_(list(sub_ids))
                     & question.type.in_(['rating', 'nps'])
                     & (answer.value != Null),
                     group_by=[answer.participant, question.type]))

@@ -1,0 +1,297 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The public survey page, through HTTP against a running server.
+
+The test database is copied into a SQLite file that a WSGI server, started
+in a thread on a free port, serves with trytond's application; the page is
+then requested as a customer's browser would, including hostile input.
+"""
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from trytond import backend, config
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.customer_care.models.survey_campaign import (
+    token_digest)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+DATABASE = 'customer_care_survey_page'
+TOKENS = {
+    'valid': 'valid-token-0123456789abcdefghijklmnopqrstuvwx',
+    'hostile': 'hostile-token-0123456789abcdefghijklmnopqrstu',
+    'closed': 'closed-token-0123456789abcdefghijklmnopqrstuvw',
+    }
+
+
+def create_survey():
+    """Create a running campaign with two participants and a closed one
+    with one, whose tokens are TOKENS; return the question ids."""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Questionnaire = pool.get('customer_care.questionnaire')
+    Campaign = pool.get('customer_care.survey.campaign')
+    Participant = pool.get('customer_care.survey.participant')
+    questionnaire, = Questionnaire.create([{
+                'name': "Service <Survey>",
+                'questions': [('create', [{
+                                'sequence': 1, 'section': "Service",
+                                'text': "Rate <b>us</b>", 'type': 'rating',
+                                'required': True,
+                                }, {
+                                'sequence': 2, 'text': "Recommend?",
+                                'type': 'nps', 'required': True,
+                                }, {
+                                'sequence': 3, 'text': "Again?",
+                                'type': 'yes_no', 'required': False,
+                                }, {
+                                'sequence': 4, 'text': "Channels",
+                                'type': 'multiple', 'required': False,
+                                'choices': [('create', [
+                                            {'name': "Phone"},
+                                            {'name': "E-mail"}])],
+                                }, {
+                                'sequence': 5, 'text': "Comments",
+                                'type': 'text', 'required': False,
+                                }])],
+                }])
+    parties = Party.create([{'name': n} for n in [
+                "Valid", "Hostile", "Closed"]])
+    campaigns = Campaign.create([{
+                'name': name,
+                'questionnaire': questionnaire.id,
+                'start_date': dt.date(2026, 1, 1),
+                'end_date': dt.date(2026, 12, 31),
+                'sampling': 'all',
+                'channels': ['manager'],
+                'domain': repr([('id', 'in', ids)]),
+                } for name, ids in [
+                ("Running", [parties[0].id, parties[1].id]),
+                ("Closed", [parties[2].id])]])
+    Campaign.sample(campaigns)
+    Campaign.run(campaigns)
+    for party, key in zip(parties, ['valid', 'hostile', 'closed']):
+        participant, = Participant.search([('party', '=', party.id)])
+        participant.token_digest = token_digest(TOKENS[key])
+        participant.save()
+    Campaign.close([campaigns[1]])
+    return [q.id for q in questionnaire.questions], [
+        c.id for q in questionnaire.questions for c in q.choices]
+
+
+class QuietHandler(WSGIRequestHandler):
+    "A request handler that does not log every request"
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class SurveyPageTestCase(unittest.TestCase):
+    "The public survey page served over HTTP"
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module(['customer_care'])
+        cls.directory = tempfile.mkdtemp(prefix='customer-care-page-')
+        cls.path = os.path.join(cls.directory, DATABASE + '.sqlite')
+        with Transaction().start(DB_NAME, 0) as transaction:
+            company = create_company()
+            with set_company(company):
+                cls.questions, cls.choices = create_survey()
+            transaction.commit()
+            target = sqlite3.connect(cls.path)
+            transaction.connection.backup(target)
+            target.close()
+        cls.old_path = config.get('database', 'path')
+        config.set('database', 'path', cls.directory)
+        backend.Database._list_cache.clear()
+        cls.server = make_server(
+            '127.0.0.1', 0, app, request_handler=QuietHandler)
+        cls.url = (f'http://127.0.0.1:{cls.server.server_port}/{DATABASE}'
+            '/customer_care/survey/')
+        cls.thread = threading.Thread(target=cls.server.serve_forever)
+        cls.thread.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+        cls.thread.join()
+        Pool.stop(DATABASE)
+        config.set('database', 'path', cls.old_path or '')
+        backend.Database._list_cache.clear()
+        shutil.rmtree(cls.directory, ignore_errors=True)
+        drop_db()
+
+    def request(self, token, data=None):
+        "Return the status and the body of the page of token"
+        url = self.url + urllib.parse.quote(token, safe='')
+        body = urllib.parse.urlencode(data, doseq=True).encode() \
+            if data is not None else None
+        try:
+            with urllib.request.urlopen(url, data=body, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def query(self, sql, *args):
+        connection = sqlite3.connect(self.path)
+        try:
+            return connection.execute(sql, args).fetchall()
+        finally:
+            connection.commit()
+            connection.close()
+
+    def participant(self, key):
+        (state, through), = self.query(
+            'SELECT state, answered_through '
+            'FROM customer_care_survey_participant WHERE token_digest = ?',
+            token_digest(TOKENS[key]))
+        return state, through
+
+    def answers(self, key):
+        return self.query(
+            'SELECT a.question, a.value, a.choice, a.text '
+            'FROM customer_care_survey_answer AS a '
+            'JOIN customer_care_survey_participant AS p '
+            'ON a.participant = p.id WHERE p.token_digest = ? '
+            'ORDER BY a.question, a.choice', token_digest(TOKENS[key]))
+
+    def form(self, rating='5', nps='9', **extra):
+        rating_q, nps_q, yes_no_q, multiple_q, text_q = self.questions
+        data = {f'q{rating_q}': rating, f'q{nps_q}': nps}
+        data.update({f'q{getattr(self, k)}': v for k, v in extra.items()})
+        return data
+
+    def test_page_and_answer_once(self):
+        "The page shows the questionnaire escaped and takes answers once"
+        rating_q, nps_q, yes_no_q, multiple_q, text_q = self.questions
+        status, body = self.request(TOKENS['valid'])
+        self.assertEqual(status, 200)
+        self.assertIn('Rate &lt;b&gt;us&lt;/b&gt;', body)
+        self.assertIn('Service &lt;Survey&gt;', body)
+        self.assertNotIn('<b>us</b>', body)
+        self.assertIn(f'name="q{nps_q}" value="10"', body)
+
+        # A required question left empty, then an answer out of range
+        status, body = self.request(
+            TOKENS['valid'], {f'q{rating_q}': '5'})
+        self.assertEqual(status, 400)
+        self.assertIn('Recommend?', body)
+        status, body = self.request(
+            TOKENS['valid'], {f'q{rating_q}': '7', f'q{nps_q}': '9'})
+        self.assertEqual(status, 400)
+        self.assertIn('between 1 and 5', body)
+        self.assertEqual(self.participant('valid'), ('pending', None))
+        self.assertEqual(self.answers('valid'), [])
+
+        status, body = self.request(TOKENS['valid'], {
+                f'q{rating_q}': '4', f'q{nps_q}': '10', f'q{yes_no_q}': '1',
+                f'q{multiple_q}': [str(c) for c in self.choices],
+                f'q{text_q}': "Good <service>"})
+        self.assertEqual(status, 200)
+        self.assertIn('Thank you', body)
+        self.assertEqual(self.participant('valid'), ('answered', 'web'))
+        self.assertEqual(self.answers('valid'), [
+                (rating_q, 4, None, None),
+                (nps_q, 10, None, None),
+                (yes_no_q, 1, None, None),
+                (multiple_q, None, self.choices[0], None),
+                (multiple_q, None, self.choices[1], None),
+                (text_q, None, None, "Good <service>"),
+                ])
+
+        # The token is valid once
+        for data in [None, {f'q{rating_q}': '1', f'q{nps_q}': '0'}]:
+            status, body = self.request(TOKENS['valid'], data)
+            self.assertEqual(status, 410)
+            self.assertIn('already been answered', body)
+        self.assertEqual(len(self.answers('valid')), 6)
+
+    def test_closed_campaign(self):
+        "The link of a closed campaign is refused"
+        status, body = self.request(TOKENS['closed'])
+        self.assertEqual(status, 410)
+        self.assertIn('closed', body)
+        rating_q, nps_q = self.questions[:2]
+        status, _ = self.request(
+            TOKENS['closed'], {f'q{rating_q}': '5', f'q{nps_q}': '9'})
+        self.assertEqual(status, 410)
+        self.assertEqual(self.participant('closed'), ('pending', None))
+
+    def test_unknown_token(self):
+        "An unknown token shows nothing of any questionnaire"
+        status, body = self.request('not-a-token')
+        self.assertEqual(status, 404)
+        self.assertIn('not valid', body)
+        self.assertNotIn('Rate', body)
+
+    @settings(
+        max_examples=50, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow])
+    @given(st.dictionaries(
+            st.one_of(
+                st.integers(0, 4),
+                st.text(max_size=12)),
+            st.lists(st.one_of(
+                    st.integers(-10 ** 12, 10 ** 12).map(str),
+                    st.text(max_size=40),
+                    st.just('<script>alert(1)</script>'),
+                    st.just("' OR 1=1 --")), max_size=3),
+            max_size=6))
+    def test_hostile_input(self, form):
+        "Any posted form is answered 200 or 400, escaped, never half-saved"
+        # An integer key names a question of the questionnaire
+        data = {f'q{self.questions[k]}' if isinstance(k, int) else k: v
+            for k, v in form.items()}
+        status, body = self.request(TOKENS['hostile'], data)
+        self.assertIn(status, {200, 400}, body)
+        self.assertNotIn('<script>alert', body)
+        state, _ = self.participant('hostile')
+        answers = self.answers('hostile')
+        if status == 400:
+            self.assertEqual((state, answers), ('pending', []))
+        else:
+            self.assertEqual(state, 'answered')
+            ranges = dict(zip(self.questions[:3], [(1, 5), (0, 10), (0, 1)]))
+            for question, value, choice, text in answers:
+                if question in ranges:
+                    low, high = ranges[question]
+                    self.assertTrue(low <= value <= high)
+                elif choice is not None:
+                    self.assertIn(choice, self.choices)
+            # Let the next example answer again
+            self.query(
+                'DELETE FROM customer_care_survey_answer WHERE participant IN '
+                '(SELECT id FROM customer_care_survey_participant '
+                'WHERE token_digest = ?)', token_digest(TOKENS['hostile']))
+            self.query(
+                "UPDATE customer_care_survey_participant "
+                "SET state = 'pending', answered_through = NULL "
+                "WHERE token_digest = ?", token_digest(TOKENS['hostile']))
+
+    @settings(max_examples=30, deadline=None)
+    @given(st.text(min_size=1, max_size=200))
+    def test_hostile_token(self, token):
+        "Any token but the valid ones shows no questionnaire"
+        if token in TOKENS.values():
+            return
+        status, body = self.request(token)
+        # A token with a slash may reach another route of the server
+        self.assertTrue(400 <= status < 500, (status, body))
+        self.assertNotIn('Rate', body)
