@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
-from trytond.protocols.wrappers import abort, with_pool, with_transaction
+from trytond.protocols.wrappers import (
+    abort, allow_null_origin, with_pool, with_transaction)
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
@@ -52,7 +53,7 @@ textarea { width: 100%; }
 </style>
 </head>
 <body>
-<h1>${title}</h1>
+<h1 py:if="title">${title}</h1>
 <p py:if="message" class="${'error' if error else 'message'}">${message}</p>
 <form py:if="questions" method="post" action="">
 <p py:if="introduction">${introduction}</p>
@@ -135,6 +136,9 @@ def parse_form(form):
 
 @app.route(
     '/<database_name>/customer_care/survey/<token>', methods={'GET', 'POST'})
+# Browsers post the form with the origin "null" because of the no-referrer
+# policy; the token is what authenticates the request
+@allow_null_origin
 @with_pool
 @with_transaction()
 def survey(request, pool, token):

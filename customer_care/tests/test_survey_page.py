@@ -143,8 +143,12 @@ class SurveyPageTestCase(unittest.TestCase):
         url = self.url + urllib.parse.quote(token, safe='')
         body = urllib.parse.urlencode(data, doseq=True).encode() \
             if data is not None else None
+        request = urllib.request.Request(url, data=body)
+        if data is not None:
+            # As browsers post the form of a page without referrer
+            request.add_header('Origin', 'null')
         try:
-            with urllib.request.urlopen(url, data=body, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
