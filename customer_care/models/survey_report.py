@@ -91,9 +91,14 @@ def summary(campaign):
                 'yes_no': (0, 1)}[question.type]
             items = [(str(v), distribution.get(v, 0))
                 for v in range(low, high + 1)]
+        if question.type in {'single', 'multiple'}:
+            # The choices made (several per customer for a multiple choice)
+            count = sum(c for _, c in items)
+        else:
+            count = whole.questions[question.id][0] if whole else 0
         result['questions'].append({
                 'question': question,
-                'count': whole.questions[question.id][0] if whole else 0,
+                'count': count,
                 'mean': whole.mean(question.id) if whole else None,
                 'items': items,
                 })
