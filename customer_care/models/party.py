@@ -105,8 +105,8 @@ class PartySurvey(metaclass=PoolMeta):
         'customer_care.survey.participant', 'party', "Survey Campaigns",
         readonly=True)
     survey_answers = fields.Function(
-        fields.One2Many(
-            'customer_care.survey.answer', None, "Survey Answers",
+        fields.Many2Many(
+            'customer_care.survey.answer', None, None, "Survey Answers",
             readonly=True),
         'get_survey_answers')
     survey_last_csat = fields.Function(
