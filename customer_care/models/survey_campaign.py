@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import random
 import secrets
+import unicodedata
 from collections import defaultdict
 from urllib.parse import quote
 
@@ -391,8 +392,8 @@ class Campaign(Workflow, ModelSQL, ModelView):
         return domain
 
     def population_query(self):
-        """Return the SQL query of the population's parties and stratum
-        keys (None when not stratified)."""
+        """Return the SQL query of the population's parties and, when
+        stratified, their stratum keys."""
         pool = Pool()
         Party = pool.get('party.party')
         PartyCategory = pool.get('party.party-party.category')
@@ -412,23 +413,23 @@ class Campaign(Workflow, ModelSQL, ModelView):
                         [c.id for c in self.excluded_categories])))
         if self.excluded_parties:
             where &= ~party.id.in_([p.id for p in self.excluded_parties])
-        stratum = Literal(None)
+        columns = [party.id]
         if self.sampling == 'stratified':
             if self.stratify_by == 'account_manager':
-                stratum = party.account_manager
+                columns.append(party.account_manager)
             elif self.stratify_by == 'country':
                 address = Address.__table__()
-                stratum = address.select(
-                    Min(address.country),
-                    where=(address.party == party.id)
-                    & (address.active == Literal(True)))
-        return party.select(party.id, stratum, where=where)
+                columns.append(address.select(
+                        Min(address.country),
+                        where=(address.party == party.id)
+                        & (address.active == Literal(True))))
+        return party.select(*columns, where=where)
 
     def get_population(self):
         "Return the population as a dict of party id to stratum key"
         cursor = Transaction().connection.cursor()
         cursor.execute(*self.population_query())
-        return dict(cursor)
+        return {row[0]: row[1] if len(row) > 1 else None for row in cursor}
 
     @classmethod
     def get_population_size(cls, campaigns, name):
@@ -837,12 +838,12 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
                 .join(question, condition=answer.question == question.id)
                 .select(
                     answer.participant, question.type,
-                    Avg(answer.value), Min(question.sequence),
+                    Avg(answer.value),
                     where=answer.participant.in_(list(sub_ids))
                     & question.type.in_(['rating', 'nps'])
                     & (answer.value != Null),
                     group_by=[answer.participant, question.type]))
-            for participant, type_, mean, _ in cursor:
+            for participant, type_, mean in cursor:
                 if type_ == 'rating' and 'csat' in result:
                     result['csat'][participant] = float(mean)
                 elif type_ == 'nps' and 'nps' in result:
@@ -1000,9 +1001,12 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
             if not raw:
                 continue
             if question.type == 'text':
-                answers.append(Answer(
-                        participant=self, question=question,
-                        text=raw[0][:5000]))
+                # No control characters (PostgreSQL refuses NUL in text)
+                text = ''.join(c for c in raw[0][:5000]
+                    if c in '\n\t' or unicodedata.category(c) != 'Cc')
+                if text.strip():
+                    answers.append(Answer(
+                            participant=self, question=question, text=text))
                 continue
             try:
                 numbers = [int(v) for v in raw]

@@ -2,8 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 """The public survey page, through HTTP against a running server.
 
-The test database is copied into a SQLite file that a WSGI server, started
-in a thread on a free port, serves with trytond's application; the page is
+A WSGI server, started in a thread on a free port, serves the test database
+with trytond's application (on SQLite, a copy of it in a file); the page is
 then requested as a customer's browser would, including hostile input.
 """
 import datetime as dt
@@ -19,6 +19,7 @@ import urllib.request
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sql import Null, Table
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from trytond import backend, config
@@ -107,23 +108,31 @@ class SurveyPageTestCase(unittest.TestCase):
     def setUpClass(cls):
         drop_db()
         activate_module(['customer_care'])
-        cls.directory = tempfile.mkdtemp(prefix='customer-care-page-')
-        cls.path = os.path.join(cls.directory, DATABASE + '.sqlite')
         with Transaction().start(DB_NAME, 0) as transaction:
             company = create_company()
             with set_company(company):
                 cls.questions, cls.choices = create_survey()
             transaction.commit()
-            target = sqlite3.connect(cls.path)
-            transaction.connection.backup(target)
-            target.close()
-        cls.old_path = config.get('database', 'path')
-        config.set('database', 'path', cls.directory)
-        backend.Database._list_cache.clear()
+            cls.directory = None
+            if backend.name == 'sqlite':
+                # The server's thread cannot see the in-memory database of
+                # the tests: it serves a copy in a file
+                cls.directory = tempfile.mkdtemp(prefix='customer-care-page-')
+                target = sqlite3.connect(
+                    os.path.join(cls.directory, DATABASE + '.sqlite'))
+                transaction.connection.backup(target)
+                target.close()
+        if cls.directory:
+            cls.database = DATABASE
+            cls.old_path = config.get('database', 'path')
+            config.set('database', 'path', cls.directory)
+            backend.Database._list_cache.clear()
+        else:
+            cls.database = DB_NAME
         cls.server = make_server(
             '127.0.0.1', 0, app, request_handler=QuietHandler)
-        cls.url = (f'http://127.0.0.1:{cls.server.server_port}/{DATABASE}'
-            '/customer_care/survey/')
+        cls.url = (f'http://127.0.0.1:{cls.server.server_port}/'
+            f'{cls.database}/customer_care/survey/')
         cls.thread = threading.Thread(target=cls.server.serve_forever)
         cls.thread.start()
 
@@ -132,10 +141,11 @@ class SurveyPageTestCase(unittest.TestCase):
         cls.server.shutdown()
         cls.server.server_close()
         cls.thread.join()
-        Pool.stop(DATABASE)
-        config.set('database', 'path', cls.old_path or '')
-        backend.Database._list_cache.clear()
-        shutil.rmtree(cls.directory, ignore_errors=True)
+        if cls.directory:
+            Pool.stop(DATABASE)
+            config.set('database', 'path', cls.old_path or '')
+            backend.Database._list_cache.clear()
+            shutil.rmtree(cls.directory, ignore_errors=True)
         drop_db()
 
     def request(self, token, data=None):
@@ -153,28 +163,34 @@ class SurveyPageTestCase(unittest.TestCase):
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def query(self, sql, *args):
-        connection = sqlite3.connect(self.path)
-        try:
-            return connection.execute(sql, args).fetchall()
-        finally:
-            connection.commit()
-            connection.close()
+    def execute(self, query, fetch=True):
+        "Execute the python-sql query on the served database"
+        with Transaction().start(self.database, 0) as transaction:
+            cursor = transaction.connection.cursor()
+            cursor.execute(*query)
+            result = cursor.fetchall() if fetch else None
+            transaction.commit()
+        return result
 
     def participant(self, key):
-        (state, through), = self.query(
-            'SELECT state, answered_through '
-            'FROM customer_care_survey_participant WHERE token_digest = ?',
-            token_digest(TOKENS[key]))
+        participant = Table('customer_care_survey_participant')
+        (state, through), = self.execute(participant.select(
+                participant.state, participant.answered_through,
+                where=participant.token_digest == token_digest(TOKENS[key])))
         return state, through
 
+    def participant_ids(self, key):
+        participant = Table('customer_care_survey_participant')
+        return participant.select(
+            participant.id,
+            where=participant.token_digest == token_digest(TOKENS[key]))
+
     def answers(self, key):
-        return self.query(
-            'SELECT a.question, a.value, a.choice, a.text '
-            'FROM customer_care_survey_answer AS a '
-            'JOIN customer_care_survey_participant AS p '
-            'ON a.participant = p.id WHERE p.token_digest = ? '
-            'ORDER BY a.question, a.choice', token_digest(TOKENS[key]))
+        answer = Table('customer_care_survey_answer')
+        return [tuple(r) for r in self.execute(answer.select(
+                    answer.question, answer.value, answer.choice, answer.text,
+                    where=answer.participant.in_(self.participant_ids(key)),
+                    order_by=[answer.question, answer.choice]))]
 
     def form(self, rating='5', nps='9', **extra):
         rating_q, nps_q, yes_no_q, multiple_q, text_q = self.questions
@@ -280,14 +296,16 @@ class SurveyPageTestCase(unittest.TestCase):
                 elif choice is not None:
                     self.assertIn(choice, self.choices)
             # Let the next example answer again
-            self.query(
-                'DELETE FROM customer_care_survey_answer WHERE participant IN '
-                '(SELECT id FROM customer_care_survey_participant '
-                'WHERE token_digest = ?)', token_digest(TOKENS['hostile']))
-            self.query(
-                "UPDATE customer_care_survey_participant "
-                "SET state = 'pending', answered_through = NULL "
-                "WHERE token_digest = ?", token_digest(TOKENS['hostile']))
+            answer = Table('customer_care_survey_answer')
+            participant = Table('customer_care_survey_participant')
+            self.execute(answer.delete(
+                    where=answer.participant.in_(
+                        self.participant_ids('hostile'))), fetch=False)
+            self.execute(participant.update(
+                    [participant.state, participant.answered_through],
+                    ['pending', Null],
+                    where=participant.token_digest
+                    == token_digest(TOKENS['hostile'])), fetch=False)
 
     @settings(max_examples=30, deadline=None)
     @given(st.text(min_size=1, max_size=200))
