@@ -66,3 +66,19 @@ class ReviewError(UserError):
 
 class ChangeRequestError(UserError):
     pass
+
+
+class SurveyCampaignError(UserError):
+    pass
+
+
+class SurveyCampaignValidationError(ValidationError):
+    pass
+
+
+class SurveyAnswerValidationError(ValidationError):
+    pass
+
+
+class SurveyTokenError(UserError):
+    pass

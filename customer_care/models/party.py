@@ -170,3 +170,64 @@ class Party(metaclass=PoolMeta):
         default.setdefault('care_actions', None)
         default.setdefault('care_contracts', None)
         return super().copy(parties, default=default)
+
+
+class PartySurvey(metaclass=PoolMeta):
+    "The customer's satisfaction surveys"
+    __name__ = 'party.party'
+
+    survey_participations = fields.One2Many(
+        'customer_care.survey.participant', 'party', "Survey Campaigns",
+        readonly=True)
+    survey_answers = fields.Function(
+        fields.Many2Many(
+            'customer_care.survey.answer', None, None, "Survey Answers",
+            readonly=True),
+        'get_survey_answers')
+    survey_last_csat = fields.Function(
+        fields.Float(
+            "Last Rating", digits=(16, 1),
+            help="The mean rating (1 to 5) of the last survey answered."),
+        'get_survey_last')
+    survey_last_nps = fields.Function(
+        fields.Integer(
+            "Last Recommendation",
+            help="The recommendation score (0 to 10) of the last survey "
+            "answered."),
+        'get_survey_last')
+
+    @classmethod
+    def get_survey_answers(cls, parties, name):
+        pool = Pool()
+        Answer = pool.get('customer_care.survey.answer')
+        result = {p.id: [] for p in parties}
+        for answer in Answer.search([
+                    ('participant.party', 'in', [p.id for p in parties]),
+                    ('participant.state', '=', 'answered'),
+                    ], order=[('participant', 'DESC'), ('id', 'ASC')]):
+            result[answer.participant.party.id].append(answer.id)
+        return result
+
+    @classmethod
+    def get_survey_last(cls, parties, names):
+        pool = Pool()
+        Participant = pool.get('customer_care.survey.participant')
+        result = {n: {p.id: None for p in parties} for n in names}
+        last = {}
+        for participant in Participant.search([
+                    ('party', 'in', [p.id for p in parties]),
+                    ('state', '=', 'answered'),
+                    ], order=[('answer_date', 'ASC'), ('id', 'ASC')]):
+            last[participant.party.id] = participant
+        for party_id, participant in last.items():
+            if 'survey_last_csat' in result:
+                result['survey_last_csat'][party_id] = participant.csat
+            if 'survey_last_nps' in result:
+                result['survey_last_nps'][party_id] = participant.nps
+        return result
+
+    @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('survey_participations', None)
+        return super().copy(parties, default=default)

@@ -1795,6 +1795,11 @@ def create_demo(config, today=None, load_translations=True,
             request.click('apply')
     as_user('admin')
 
+    # Satisfaction surveys: a reported campaign and a running one
+    log("satisfaction surveys")
+    campaigns = _create_surveys(
+        config, today, company, users, employees, categories, as_user)
+
     # The scheduled reminders, run once
     if run_reminders:
         log("reminders")
@@ -1830,7 +1835,145 @@ def create_demo(config, today=None, load_translations=True,
         'cases': [Case(c.id) for c in cases],
         'segments': segments,
         'actions': [Action(a.id) for a in actions],
+        'campaigns': campaigns,
         }
+
+
+# The questions of the demo questionnaire: (section, text, type, required,
+# choices)
+SURVEY_QUESTIONS = [
+    ("Servicio", "¿Qué tan satisfecho está con nuestro servicio?", 'rating',
+        True, []),
+    ("Servicio", "¿Qué tan probable es que nos recomiende a un amigo o "
+        "colega?", 'nps', True, []),
+    ("Atención", "¿Resolvimos sus solicitudes a tiempo?", 'yes_no', True, []),
+    ("Atención", "¿Por qué medio prefiere que lo contactemos?", 'single',
+        False, ["Teléfono", "Correo electrónico", "Visita"]),
+    ("Atención", "¿Qué aspectos valora más?", 'multiple', False,
+        ["Continuidad del suministro", "Factura clara", "Atención amable"]),
+    ("Comentarios", "¿Qué podríamos mejorar?", 'text', False, []),
+    ]
+SURVEY_COMMENTS = [
+    "Que las visitas técnicas lleguen a la hora acordada.",
+    "La factura debería explicar mejor los subsidios.",
+    "Muy buena atención en la oficina de Soledad.",
+    "Avisar con más tiempo los cortes programados.",
+    ]
+
+
+def _create_surveys(
+        config, today, company, users, employees, categories, as_user):
+    """Create the questionnaire, a reported campaign with its answers,
+    results meeting and improvement action, and a running campaign."""
+    import random
+    Questionnaire = Model.get('customer_care.questionnaire', config=config)
+    Campaign = Model.get('customer_care.survey.campaign', config=config)
+    Category = Model.get('party.category', config=config)
+    Employee = Model.get('company.employee', config=config)
+    Meeting = Model.get('customer_care.survey.meeting', config=config)
+    Participant = Model.get(
+        'customer_care.survey.participant', config=config)
+    rng = random.Random(2026)
+
+    as_user('coordinador')
+    questionnaire = Questionnaire(name="Satisfacción del cliente (GC-P-1)")
+    questionnaire.introduction = (
+        "Queremos conocer su opinión sobre nuestro servicio. Responder le "
+        "tomará menos de tres minutos.")
+    for sequence, (section, text, type_, required, choices) in enumerate(
+            SURVEY_QUESTIONS, 1):
+        question = questionnaire.questions.new(
+            sequence=sequence, section=section, text=text, type=type_,
+            required=required)
+        for choice in choices:
+            question.choices.new(name=choice)
+    questionnaire.save()
+    customer_categories = [categories[k].id
+        for k in ['residential', 'commercial', 'industrial']]
+
+    def new_campaign(name, start, end, contact_by, **values):
+        campaign = Campaign(name=name, questionnaire=questionnaire)
+        campaign.objective = (
+            "Medir la satisfacción de los clientes con el suministro, la "
+            "facturación y la atención, según el procedimiento GC-P-1.")
+        campaign.start_date = start
+        campaign.end_date = end
+        campaign.contact_by = contact_by
+        campaign.domain = repr(
+            [('categories', 'child_of', customer_categories, 'parent')])
+        campaign.excluded_categories.append(Category(categories['ally'].id))
+        for name, value in values.items():
+            setattr(campaign, name, value)
+        campaign.save()
+        campaign.click('sample')
+        campaign.click('run')
+        return Campaign(campaign.id)
+
+    def answer(participants):
+        "Record the answers of the participants as their account manager"
+        logins = {user.id: login for login, user in users.items()}
+        managers = [(p.id, logins.get(
+                    p.account_manager.id if p.account_manager else None,
+                    'coordinador')) for p in participants]
+        for participant_id, manager in managers:
+            as_user(manager)
+            participant = Participant(participant_id)
+            participant.click('prepare_answers')
+            participant = Participant(participant.id)
+            rating = rng.choice([2, 3, 4, 4, 4, 5, 5, 5])
+            for line in participant.answers:
+                question = line.question
+                if question.type == 'rating':
+                    line.value = rating
+                elif question.type == 'nps':
+                    line.value = min(10, max(0, 2 * rating + rng.randint(-2, 0)))
+                elif question.type == 'yes_no':
+                    line.value = int(rating >= 4)
+                elif question.type in {'single', 'multiple'}:
+                    line.choice = rng.choice(question.choices)
+                elif question.type == 'text' and rating <= 3:
+                    line.text = rng.choice(SURVEY_COMMENTS)
+            participant.save()
+            participant.click('answer')
+        as_user('coordinador')
+
+    # The second half of last year, reported to the management
+    start = dt.date(today.year - 1, 7, 1)
+    closed = new_campaign(
+        f"Satisfacción {today.year - 1}-II", start,
+        dt.date(today.year - 1, 12, 15), dt.date(today.year - 1, 11, 30),
+        sampling='all', channels=['manager'])
+    participants = list(closed.participants)
+    answer(participants[:max(1, len(participants) * 4 // 5)])
+    closed = Campaign(closed.id)
+    closed.click('close')
+    meeting = Meeting(campaign=closed, date=dt.date(today.year - 1, 12, 19))
+    for login in ['coordinador', 'comercial1', 'comercial2', 'agente']:
+        meeting.attendees.append(Employee(employees[login].id))
+    meeting.minutes = (
+        "Se revisaron los resultados por gerente de cuenta. Los clientes "
+        "valoran la atención, pero piden puntualidad en las visitas y una "
+        "factura más clara.")
+    meeting.ideas.new(
+        subject="Confirmar por SMS la hora de cada visita técnica")
+    meeting.ideas.new(
+        subject="Rediseñar la explicación de subsidios en la factura")
+    meeting.save()
+    meeting.ideas[0].click('create_action')
+    closed = Campaign(closed.id)
+    closed.click('report')
+
+    # The first half of this year, running: the account managers call
+    # their customers and the others answer the link they received
+    running = new_campaign(
+        f"Satisfacción {today.year}-I", today - dt.timedelta(days=15),
+        today + dt.timedelta(days=45), today + dt.timedelta(days=2),
+        sampling='stratified', stratify_by='account_manager',
+        confidence='90', margin_error=0.15,
+        channels=['manager', 'email'])
+    answer([p for p in running.participants if p.channel == 'manager'][:3])
+    as_user('admin')
+    return [Campaign(closed.id), Campaign(running.id)]
 
 
 def summary(config):

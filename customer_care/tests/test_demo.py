@@ -160,7 +160,10 @@ def test_demo():
     # Improvement actions in every state, driven by their users
     Action = Model.get('customer_care.action')
     Segment = Model.get('customer_care.segment')
-    actions = Action.find([('parent', '=', None)])
+    # The action of a survey meeting's idea is checked with the surveys
+    actions = [a for a in Action.find([('parent', '=', None)])
+        if not a.origin or a.origin.__class__.__name__
+        != 'customer_care.survey.meeting.idea']
     assert len(actions) == len(ACTIONS)
     follow_ups = Action.find([('parent', '!=', None)])
     assert {a.state for a in actions + follow_ups} == ACTION_STATES
@@ -235,6 +238,27 @@ def test_demo():
     # Cases show their contract's name: agents may read contracts
     assert all(c.contract.rec_name for c in visible if c.contract)
 
+    # Satisfaction surveys: a reported campaign with answers, a results
+    # meeting whose idea became an action, and a running campaign
+    Campaign = Model.get('customer_care.survey.campaign')
+    Participant = Model.get('customer_care.survey.participant')
+    reported, = Campaign.find([('state', '=', 'reported')])
+    running, = Campaign.find([('state', '=', 'running')])
+    assert reported.answered and reported.csat is not None
+    assert reported.nps is not None and reported.satisfied_share is not None
+    assert any(i.action for m in reported.meetings for i in m.ideas)
+    assert running.answered and running.answered < running.sample_size
+    assert running.previous == reported
+    assert not any(p.party.categories and any(
+                c.name == "Aliado estratégico" for c in p.party.categories)
+        for p in reported.participants)
+    comercial2, = User.find([('login', '=', 'comercial2')])
+    config.user = comercial2.id
+    config._context = User.get_preferences(True, {})
+    mine = Participant.find([])
+    assert mine and all(
+        p.account_manager and p.account_manager.id == comercial2.id
+        for p in mine)
     config.user = 1
     config._context = User.get_preferences(True, {})
     assert summary(config)

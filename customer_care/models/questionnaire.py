@@ -1,0 +1,126 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Questionnaires of the satisfaction surveys, reusable between campaigns.
+
+A questionnaire is an ordered list of questions, grouped in sections, each of
+a type that fixes which answers it accepts: a rating from 1 to 5, a
+recommendation score from 0 to 10 (NPS), yes or no, one or several of its
+choices, or free text.
+"""
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
+from trytond.pyson import Eval
+
+from .exceptions import SurveyAnswerValidationError
+
+TYPES = [
+    ('rating', "Rating 1-5"),
+    ('nps', "Recommendation 0-10 (NPS)"),
+    ('yes_no', "Yes / No"),
+    ('single', "Single Choice"),
+    ('multiple', "Multiple Choice"),
+    ('text', "Free Text"),
+    ]
+# The values a question of each numeric type accepts
+RANGES = {
+    'rating': (1, 5),
+    'nps': (0, 10),
+    'yes_no': (0, 1),
+    }
+CHOICE_TYPES = {'single', 'multiple'}
+
+
+class Questionnaire(DeactivableMixin, ModelSQL, ModelView):
+    "Customer Care Questionnaire"
+    __name__ = 'customer_care.questionnaire'
+
+    name = fields.Char("Name", required=True, translate=True)
+    introduction = fields.Text(
+        "Introduction", translate=True,
+        help="The text shown to the customer above the questions.")
+    questions = fields.One2Many(
+        'customer_care.questionnaire.question', 'questionnaire',
+        "Questions")
+
+
+class Question(sequence_ordered(), ModelSQL, ModelView):
+    "Customer Care Questionnaire Question"
+    __name__ = 'customer_care.questionnaire.question'
+
+    questionnaire = fields.Many2One(
+        'customer_care.questionnaire', "Questionnaire", required=True,
+        ondelete='CASCADE')
+    section = fields.Char(
+        "Section", translate=True,
+        help="The heading under which the question is asked.")
+    text = fields.Char("Question", required=True, translate=True)
+    type = fields.Selection(TYPES, "Type", required=True, sort=False)
+    required = fields.Boolean(
+        "Required", help="Whether an answer must be given.")
+    choices = fields.One2Many(
+        'customer_care.questionnaire.choice', 'question', "Choices",
+        states={
+            'invisible': ~Eval('type').in_(list(CHOICE_TYPES)),
+            })
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.questionnaire, Index.Equality())))
+
+    @staticmethod
+    def default_type():
+        return 'rating'
+
+    @staticmethod
+    def default_required():
+        return True
+
+    def get_rec_name(self, name):
+        return self.text
+
+    def check_value(self, value=None, choices=(), text=None):
+        """Raise SurveyAnswerValidationError unless the value, the choices
+        (ids) and the text are an answer that the question accepts."""
+        if self.type in RANGES:
+            low, high = RANGES[self.type]
+            if value is not None and not (low <= value <= high):
+                raise SurveyAnswerValidationError(gettext(
+                        'customer_care.msg_survey_answer_out_of_range',
+                        question=self.text, low=low, high=high,
+                        value=value))
+        elif value is not None:
+            raise SurveyAnswerValidationError(gettext(
+                    'customer_care.msg_survey_answer_no_value',
+                    question=self.text))
+        if choices:
+            allowed = {c.id for c in self.choices}
+            if (self.type not in CHOICE_TYPES
+                    or not set(choices) <= allowed
+                    or (self.type == 'single' and len(set(choices)) > 1)):
+                raise SurveyAnswerValidationError(gettext(
+                        'customer_care.msg_survey_answer_choice',
+                        question=self.text))
+        if text and self.type != 'text':
+            raise SurveyAnswerValidationError(gettext(
+                    'customer_care.msg_survey_answer_no_text',
+                    question=self.text))
+
+
+class Choice(sequence_ordered(), ModelSQL, ModelView):
+    "Customer Care Questionnaire Choice"
+    __name__ = 'customer_care.questionnaire.choice'
+
+    question = fields.Many2One(
+        'customer_care.questionnaire.question', "Question", required=True,
+        ondelete='CASCADE')
+    name = fields.Char("Name", required=True, translate=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.question, Index.Equality())))

@@ -1,0 +1,340 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The figures of the satisfaction surveys.
+
+The sample size follows Cochran's formula with the finite population
+correction; the proportions (CSAT, share of satisfied customers) come with a
+normal-approximation confidence interval and the NPS with its margin of
+error, both corrected for the finite population that was sampled.
+
+The answers are counted by SQL queries grouped by question, stratum and
+account manager; the figures of coarser groups add those counts up.
+"""
+import math
+from collections import defaultdict
+from statistics import NormalDist
+
+from sql import Literal, Null
+from sql.aggregate import Count, Min, Sum
+from sql.conditionals import Case as SQLCase
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+CONFIDENCES = [
+    ('90', "90 %"),
+    ('95', "95 %"),
+    ('99', "99 %"),
+    ]
+# A rating of 4 or 5 is positive (CSAT); an NPS of 9-10 promotes, 0-6 detracts
+CSAT_POSITIVE = 4
+NPS_PROMOTER = 9
+NPS_DETRACTOR = 6
+
+
+def z_score(confidence):
+    "Return the two-sided normal quantile of the confidence (0.95 or '95')"
+    confidence = float(confidence)
+    if confidence > 1:
+        confidence /= 100
+    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+
+
+def cochran(population, confidence, margin, proportion=0.5):
+    """Return the sample size of a proportion in a finite population.
+
+    n0 = z² p (1 - p) / e² and n = n0 / (1 + (n0 - 1) / N), rounded up and
+    never above the population."""
+    if population <= 0:
+        return 0
+    if not (0 < margin < 1):
+        raise ValueError("margin must be between 0 and 1")
+    if not (0 < proportion < 1):
+        raise ValueError("proportion must be between 0 and 1")
+    z = z_score(confidence)
+    n0 = z ** 2 * proportion * (1 - proportion) / margin ** 2
+    n = n0 / (1 + (n0 - 1) / population)
+    # Rounding errors must not add a customer: 369.9999999 is 370
+    return min(population, math.ceil(round(n, 6)))
+
+
+def allocate(sizes, total):
+    """Return the proportional allocation of total between the strata.
+
+    sizes maps each stratum to its population; the largest remainders
+    receive the units left by rounding down (ties by stratum order) so the
+    allocation sums to total (or to the population when it is smaller)."""
+    population = sum(sizes.values())
+    total = min(total, population)
+    if not population:
+        return {k: 0 for k in sizes}
+    quotas = {k: total * s / population for k, s in sizes.items()}
+    allocation = {k: math.floor(q) for k, q in quotas.items()}
+    left = total - sum(allocation.values())
+    order = sorted(
+        sizes, key=lambda k: (-(quotas[k] - allocation[k]), str(k)))
+    for key in order[:left]:
+        allocation[key] += 1
+    return allocation
+
+
+def fpc(sample, population):
+    "Return the finite population correction sqrt((N - n) / (N - 1))"
+    if not population or population <= 1 or sample >= population:
+        return 0.0 if population and sample >= population else 1.0
+    return math.sqrt((population - sample) / (population - 1))
+
+
+def proportion_interval(successes, sample, population, confidence=0.95):
+    """Return the proportion of successes and its confidence interval
+    (p, low, high), with the finite population correction, or None."""
+    if not sample:
+        return None
+    p = successes / sample
+    margin = (z_score(confidence) * math.sqrt(p * (1 - p) / sample)
+        * fpc(sample, population))
+    return p, max(0.0, p - margin), min(1.0, p + margin)
+
+
+def nps_margin(promoters, detractors, sample, population, confidence=0.95):
+    """Return the NPS (-100 to 100) and its margin of error in points, or
+    None: var = (pp + pd) - (pp - pd)², MoE = z sqrt(var / n) fpc."""
+    if not sample:
+        return None
+    pp, pd = promoters / sample, detractors / sample
+    variance = (pp + pd) - (pp - pd) ** 2
+    margin = (z_score(confidence) * math.sqrt(max(variance, 0) / sample)
+        * fpc(sample, population))
+    return 100 * (pp - pd), 100 * margin
+
+
+def question_columns(answer, question):
+    "Return the SQL aggregates of the answers to a question"
+    return [
+        Count(answer.value).as_('count'),
+        Sum(answer.value).as_('total'),
+        Count(SQLCase(
+                ((question.type == 'rating')
+                    & (answer.value >= CSAT_POSITIVE), Literal(1)),
+                ((question.type == 'nps')
+                    & (answer.value >= NPS_PROMOTER), Literal(1)),
+                ((question.type == 'yes_no') & (answer.value == 1),
+                    Literal(1)))).as_('positive'),
+        Count(SQLCase(
+                ((question.type == 'nps')
+                    & (answer.value <= NPS_DETRACTOR), Literal(1)),
+                )).as_('negative'),
+        ]
+
+
+class Figures:
+    "The figures of a group of answered participants"
+
+    def __init__(self, population, confidence):
+        self.population = population
+        self.confidence = confidence
+        self.participants = 0
+        self.answered = 0
+        self.satisfied = 0
+        # question id -> [count, total, positive, negative]
+        self.questions = defaultdict(lambda: [0, 0, 0, 0])
+
+    @property
+    def response_rate(self):
+        if self.participants:
+            return self.answered / self.participants
+
+    @property
+    def satisfied_share(self):
+        "SC = satisfied / surveyed (answered)"
+        return proportion_interval(
+            self.satisfied, self.answered, self.population, self.confidence)
+
+    def mean(self, question):
+        count, total = self.questions[question][:2]
+        if count:
+            return total / count
+
+    def csat(self, question):
+        count, _, positive, _ = self.questions[question]
+        return proportion_interval(
+            positive, count, self.population, self.confidence)
+
+    def nps(self, question):
+        count, _, promoters, detractors = self.questions[question]
+        return nps_margin(
+            promoters, detractors, count, self.population, self.confidence)
+
+
+def tabulate(campaign, group=None):
+    """Return the figures of the campaign by group: None (the whole
+    campaign), 'stratum' or 'account_manager'.
+
+    The result maps the group's key (None for the whole campaign) to a
+    Figures; the population of each group is its share of the frame."""
+    pool = Pool()
+    Participant = pool.get('customer_care.survey.participant')
+    Answer = pool.get('customer_care.survey.answer')
+    Question = pool.get('customer_care.questionnaire.question')
+    participant = Participant.__table__()
+    answer = Answer.__table__()
+    question = Question.__table__()
+    cursor = Transaction().connection.cursor()
+
+    def key(row):
+        if group == 'stratum':
+            return row[0]
+        elif group == 'account_manager':
+            return row[1]
+
+    cursor.execute(*participant.select(
+            participant.stratum, participant.account_manager,
+            Count(Literal(1)),
+            Count(SQLCase((participant.state == 'answered', Literal(1)))),
+            where=participant.campaign == campaign.id,
+            group_by=[participant.stratum, participant.account_manager]))
+    rows = cursor.fetchall()
+    population = campaign.population_size or 0
+    sampled = sum(r[2] for r in rows) or 1
+    weights = defaultdict(int)
+    for row in rows:
+        weights[key(row)] += row[2]
+    result = {}
+    for row in rows:
+        k = key(row)
+        if k not in result:
+            # The population of a stratum is in proportion of its sample
+            result[k] = Figures(
+                round(population * weights[k] / sampled), z_confidence(
+                    campaign.confidence))
+        result[k].participants += row[2]
+        result[k].answered += row[3]
+
+    satisfaction = campaign.satisfaction_question
+    threshold = campaign.satisfied_threshold
+    columns = question_columns(answer, question)
+    if satisfaction and threshold is not None:
+        columns.append(Count(SQLCase(
+                    ((answer.question == satisfaction.id)
+                        & (answer.value >= threshold), Literal(1)))))
+    else:
+        columns.append(Literal(0))
+    cursor.execute(*participant
+        .join(answer, condition=answer.participant == participant.id)
+        .join(question, condition=answer.question == question.id)
+        .select(
+            participant.stratum, participant.account_manager,
+            answer.question, *columns,
+            where=(participant.campaign == campaign.id)
+            & (participant.state == 'answered'),
+            group_by=[participant.stratum, participant.account_manager,
+                answer.question]))
+    for stratum, manager, question_id, *counts in cursor:
+        figures = result[key((stratum, manager))]
+        figures.satisfied += counts[-1]
+        values = figures.questions[question_id]
+        for i, count in enumerate(counts[:4]):
+            values[i] += count or 0
+    return result
+
+
+def z_confidence(confidence):
+    "Return the confidence as a fraction"
+    return int(confidence or 95) / 100
+
+
+def distribution(campaign):
+    """Return for each question of the campaign the count of each answer:
+    {question id: {value or choice id: count}} in one grouped query."""
+    pool = Pool()
+    Participant = pool.get('customer_care.survey.participant')
+    Answer = pool.get('customer_care.survey.answer')
+    participant = Participant.__table__()
+    answer = Answer.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*answer
+        .join(participant, condition=answer.participant == participant.id)
+        .select(
+            answer.question, answer.value, answer.choice, Count(answer.id),
+            where=(participant.campaign == campaign.id)
+            & (participant.state == 'answered')
+            & ((answer.value != Null) | (answer.choice != Null)),
+            group_by=[answer.question, answer.value, answer.choice]))
+    result = defaultdict(dict)
+    for question, value, choice, count in cursor:
+        result[question][choice if choice is not None else value] = count
+    return result
+
+
+class Result(ModelSQL, ModelView):
+    "Customer Care Survey Result"
+    __name__ = 'customer_care.survey.result'
+
+    campaign = fields.Many2One(
+        'customer_care.survey.campaign', "Campaign", readonly=True)
+    question = fields.Many2One(
+        'customer_care.questionnaire.question', "Question", readonly=True)
+    type = fields.Char("Type", readonly=True)
+    stratum = fields.Char("Stratum", readonly=True)
+    account_manager = fields.Many2One(
+        'res.user', "Account Manager", readonly=True)
+    count = fields.Integer("Answers", readonly=True)
+    mean = fields.Function(fields.Float("Mean", digits=(16, 2)), 'get_mean')
+    total = fields.Integer("Total", readonly=True)
+    positive = fields.Integer(
+        "Positive", readonly=True,
+        help="Ratings of 4 or 5, NPS of 9 or 10, yes.")
+    negative = fields.Integer(
+        "Detractors", readonly=True, help="NPS of 0 to 6.")
+    csat = fields.Function(
+        fields.Float("CSAT %", digits=(16, 1)), 'get_score')
+    nps = fields.Function(fields.Float("NPS", digits=(16, 1)), 'get_score')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('campaign', 'DESC'), ('question', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Participant = pool.get('customer_care.survey.participant')
+        Answer = pool.get('customer_care.survey.answer')
+        Question = pool.get('customer_care.questionnaire.question')
+        participant = Participant.__table__()
+        answer = Answer.__table__()
+        question = Question.__table__()
+        return (participant
+            .join(answer, condition=answer.participant == participant.id)
+            .join(question, condition=answer.question == question.id)
+            .select(
+                Min(answer.id).as_('id'),
+                participant.campaign.as_('campaign'),
+                answer.question.as_('question'),
+                question.type.as_('type'),
+                participant.stratum.as_('stratum'),
+                participant.account_manager.as_('account_manager'),
+                *question_columns(answer, question),
+                Literal(0).as_('create_uid'),
+                Min(answer.create_date).as_('create_date'),
+                Literal(0).as_('write_uid'),
+                Min(answer.write_date).as_('write_date'),
+                where=(participant.state == 'answered')
+                & question.type.in_(['rating', 'nps', 'yes_no']),
+                group_by=[participant.campaign, answer.question,
+                    question.type, participant.stratum,
+                    participant.account_manager]))
+
+    def get_mean(self, name):
+        if self.count:
+            return self.total / self.count
+
+    def get_score(self, name):
+        if not self.count:
+            return None
+        if name == 'csat' and self.type == 'rating':
+            return 100 * self.positive / self.count
+        if name == 'nps' and self.type == 'nps':
+            return 100 * (self.positive - self.negative) / self.count

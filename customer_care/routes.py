@@ -1,0 +1,178 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The public page where a customer answers a satisfaction survey.
+
+The page is reached through the personal link e-mailed to the customer: it
+shows only the questionnaire of the participant whose token digest matches,
+accepts answers once, and only while the campaign runs. Everything shown is
+escaped by the Genshi template.
+"""
+from http import HTTPStatus
+
+from genshi.template import MarkupTemplate
+from werkzeug.wrappers import Response
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model.exceptions import ValidationError
+from trytond.protocols.wrappers import (
+    abort, allow_null_origin, with_pool, with_transaction)
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+# The largest form a customer may post (bytes)
+MAX_SIZE = 64 * 1024
+HEADERS = {
+    'Content-Security-Policy': (
+        "default-src 'none'; style-src 'unsafe-inline'; "
+        "form-action 'self'; frame-ancestors 'none'"),
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    }
+
+TEMPLATE = MarkupTemplate('''<!DOCTYPE html>
+<html xmlns:py="http://genshi.edgewall.org/" lang="${lang}">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<meta name="robots" content="noindex"/>
+<title>${title}</title>
+<style>
+body { font-family: sans-serif; max-width: 40em; margin: 1em auto;
+    padding: 0 1em; color: #222; }
+h1 { color: #2c6e8f; font-size: 1.4em; }
+h2 { font-size: 1.1em; border-bottom: 1px solid #ccc; }
+fieldset { border: none; margin: 0 0 1em 0; padding: 0; }
+legend { font-weight: bold; margin-bottom: 0.3em; }
+.scale label { display: inline-block; margin-right: 0.6em; }
+.error { color: #b00020; }
+.required { color: #b00020; font-size: 0.8em; }
+textarea { width: 100%; }
+</style>
+</head>
+<body>
+<h1 py:if="title">${title}</h1>
+<p py:if="message" class="${'error' if error else 'message'}">${message}</p>
+<form py:if="questions" method="post" action="">
+<p py:if="introduction">${introduction}</p>
+<py:for each="section, section_questions in questions">
+<h2 py:if="section">${section}</h2>
+<fieldset py:for="question in section_questions">
+<legend>${question.text}
+<span py:if="question.required" class="required">(${texts.required})</span>
+</legend>
+<div py:if="question.type in ('rating', 'nps')" class="scale">
+<label py:for="value in range(1 if question.type == 'rating' else 0,
+        6 if question.type == 'rating' else 11)"><input type="radio"
+    name="q${question.id}" value="${value}"
+    checked="${'checked' if str(value) in posted.get(question.id, []) else None}"/>
+    ${value}</label>
+</div>
+<div py:if="question.type == 'yes_no'" class="scale">
+<label><input type="radio" name="q${question.id}" value="1"
+    checked="${'checked' if '1' in posted.get(question.id, []) else None}"/>
+    ${texts.yes}</label>
+<label><input type="radio" name="q${question.id}" value="0"
+    checked="${'checked' if '0' in posted.get(question.id, []) else None}"/>
+    ${texts.no}</label>
+</div>
+<div py:if="question.type in ('single', 'multiple')">
+<label py:for="choice in question.choices" style="display: block"><input
+    type="${'radio' if question.type == 'single' else 'checkbox'}"
+    name="q${question.id}" value="${choice.id}"
+    checked="${'checked' if str(choice.id) in posted.get(question.id, []) else None}"/>
+    ${choice.name}</label>
+</div>
+<textarea py:if="question.type == 'text'" name="q${question.id}" rows="4"
+    maxlength="5000">${(posted.get(question.id) or [''])[0]}</textarea>
+</fieldset>
+</py:for>
+<p><button type="submit">${texts.submit}</button></p>
+</form>
+</body>
+</html>''')
+
+
+class Texts:
+    "The translated texts of the page"
+
+    def __getattr__(self, name):
+        return gettext(f'customer_care.msg_survey_page_{name}')
+
+
+def render(status, title='', message='', error=False, participant=None,
+        posted=None):
+    "Return the HTML response of the page"
+    questions = []
+    introduction = None
+    lang = Transaction().context.get('language') or 'en'
+    if participant:
+        questionnaire = participant.campaign.questionnaire
+        introduction = questionnaire.introduction
+        for question in questionnaire.questions:
+            if questions and questions[-1][0] == question.section:
+                questions[-1][1].append(question)
+            else:
+                questions.append((question.section, [question]))
+    html = TEMPLATE.generate(
+        title=title, message=message, error=error, questions=questions,
+        introduction=introduction, texts=Texts(), posted=posted or {},
+        lang=lang).render('html', doctype='html5')
+    return Response(
+        html, status=status, headers=HEADERS,
+        content_type='text/html; charset=utf-8')
+
+
+def parse_form(form):
+    "Return the posted answers as question id to list of strings"
+    values = {}
+    for key in form.keys():
+        if key.startswith('q') and key[1:].isdigit() and len(key) < 12:
+            values[int(key[1:])] = form.getlist(key)[:50]
+    return values
+
+
+@app.route(
+    '/<database_name>/customer_care/survey/<token>', methods={'GET', 'POST'})
+# Browsers post the form with the origin "null" because of the no-referrer
+# policy; the token is what authenticates the request
+@allow_null_origin
+@with_pool
+@with_transaction()
+def survey(request, pool, token):
+    try:
+        Participant = pool.get('customer_care.survey.participant')
+    except KeyError:
+        abort(HTTPStatus.NOT_FOUND)
+    transaction = Transaction()
+    try:
+        participant = Participant.from_token(token)
+    except UserError as exception:
+        status = (HTTPStatus.GONE if getattr(exception, 'gone', False)
+            else HTTPStatus.NOT_FOUND)
+        return render(status, message=exception.message, error=True)
+    language = participant.party.lang.code if participant.party.lang else None
+    with transaction.set_context(
+            language=language, company=participant.company.id):
+        participant = Participant(participant.id)
+        title = participant.campaign.questionnaire.name
+        if request.method == 'GET':
+            return render(HTTPStatus.OK, title, participant=participant)
+        if (request.content_length or 0) > MAX_SIZE:
+            abort(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        posted = parse_form(request.form)
+        try:
+            participant.record_web_answers(posted)
+        except (ValidationError, UserError) as exception:
+            transaction.rollback()
+            return render(
+                HTTPStatus.BAD_REQUEST, title,
+                message=' '.join([gettext('customer_care.msg_survey_page_error'),
+                        exception.message]), error=True,
+                participant=Participant(participant.id), posted=posted)
+        return render(
+            HTTPStatus.OK, title,
+            message=gettext('customer_care.msg_survey_page_thanks'))
+

@@ -1,0 +1,319 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The public survey page, through HTTP against a running server.
+
+A WSGI server, started in a thread on a free port, serves the test database
+with trytond's application (on SQLite, a copy of it in a file); the page is
+then requested as a customer's browser would, including hostile input.
+"""
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sql import Null, Table
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from trytond import backend, config
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.customer_care.models.survey_campaign import (
+    token_digest)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+DATABASE = 'customer_care_survey_page'
+TOKENS = {
+    'valid': 'valid-token-0123456789abcdefghijklmnopqrstuvwx',
+    'hostile': 'hostile-token-0123456789abcdefghijklmnopqrstu',
+    'closed': 'closed-token-0123456789abcdefghijklmnopqrstuvw',
+    }
+
+
+def create_survey():
+    """Create a running campaign with two participants and a closed one
+    with one, whose tokens are TOKENS; return the question ids."""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Questionnaire = pool.get('customer_care.questionnaire')
+    Campaign = pool.get('customer_care.survey.campaign')
+    Participant = pool.get('customer_care.survey.participant')
+    questionnaire, = Questionnaire.create([{
+                'name': "Service <Survey>",
+                'questions': [('create', [{
+                                'sequence': 1, 'section': "Service",
+                                'text': "Rate <b>us</b>", 'type': 'rating',
+                                'required': True,
+                                }, {
+                                'sequence': 2, 'text': "Recommend?",
+                                'type': 'nps', 'required': True,
+                                }, {
+                                'sequence': 3, 'text': "Again?",
+                                'type': 'yes_no', 'required': False,
+                                }, {
+                                'sequence': 4, 'text': "Channels",
+                                'type': 'multiple', 'required': False,
+                                'choices': [('create', [
+                                            {'name': "Phone"},
+                                            {'name': "E-mail"}])],
+                                }, {
+                                'sequence': 5, 'text': "Comments",
+                                'type': 'text', 'required': False,
+                                }])],
+                }])
+    parties = Party.create([{'name': n} for n in [
+                "Valid", "Hostile", "Closed"]])
+    campaigns = Campaign.create([{
+                'name': name,
+                'questionnaire': questionnaire.id,
+                'start_date': dt.date(2026, 1, 1),
+                'end_date': dt.date(2026, 12, 31),
+                'sampling': 'all',
+                'channels': ['manager'],
+                'domain': repr([('id', 'in', ids)]),
+                } for name, ids in [
+                ("Running", [parties[0].id, parties[1].id]),
+                ("Closed", [parties[2].id])]])
+    Campaign.sample(campaigns)
+    Campaign.run(campaigns)
+    for party, key in zip(parties, ['valid', 'hostile', 'closed']):
+        participant, = Participant.search([('party', '=', party.id)])
+        participant.token_digest = token_digest(TOKENS[key])
+        participant.save()
+    Campaign.close([campaigns[1]])
+    return [q.id for q in questionnaire.questions], [
+        c.id for q in questionnaire.questions for c in q.choices]
+
+
+class QuietHandler(WSGIRequestHandler):
+    "A request handler that does not log every request"
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class SurveyPageTestCase(unittest.TestCase):
+    "The public survey page served over HTTP"
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module(['customer_care'])
+        with Transaction().start(DB_NAME, 0) as transaction:
+            company = create_company()
+            with set_company(company):
+                cls.questions, cls.choices = create_survey()
+            transaction.commit()
+            cls.directory = None
+            if backend.name == 'sqlite':
+                # The server's thread cannot see the in-memory database of
+                # the tests: it serves a copy in a file
+                cls.directory = tempfile.mkdtemp(prefix='customer-care-page-')
+                target = sqlite3.connect(
+                    os.path.join(cls.directory, DATABASE + '.sqlite'))
+                transaction.connection.backup(target)
+                target.close()
+        if cls.directory:
+            cls.database = DATABASE
+            cls.old_path = config.get('database', 'path')
+            config.set('database', 'path', cls.directory)
+            backend.Database._list_cache.clear()
+        else:
+            cls.database = DB_NAME
+        cls.server = make_server(
+            '127.0.0.1', 0, app, request_handler=QuietHandler)
+        cls.url = (f'http://127.0.0.1:{cls.server.server_port}/'
+            f'{cls.database}/customer_care/survey/')
+        cls.thread = threading.Thread(target=cls.server.serve_forever)
+        cls.thread.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+        cls.thread.join()
+        if cls.directory:
+            Pool.stop(DATABASE)
+            config.set('database', 'path', cls.old_path or '')
+            backend.Database._list_cache.clear()
+            shutil.rmtree(cls.directory, ignore_errors=True)
+        drop_db()
+
+    def request(self, token, data=None):
+        "Return the status and the body of the page of token"
+        url = self.url + urllib.parse.quote(token, safe='')
+        body = urllib.parse.urlencode(data, doseq=True).encode() \
+            if data is not None else None
+        request = urllib.request.Request(url, data=body)
+        if data is not None:
+            # As browsers post the form of a page without referrer
+            request.add_header('Origin', 'null')
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def execute(self, query, fetch=True):
+        "Execute the python-sql query on the served database"
+        with Transaction().start(self.database, 0) as transaction:
+            cursor = transaction.connection.cursor()
+            cursor.execute(*query)
+            result = cursor.fetchall() if fetch else None
+            transaction.commit()
+        return result
+
+    def participant(self, key):
+        participant = Table('customer_care_survey_participant')
+        (state, through), = self.execute(participant.select(
+                participant.state, participant.answered_through,
+                where=participant.token_digest == token_digest(TOKENS[key])))
+        return state, through
+
+    def participant_ids(self, key):
+        participant = Table('customer_care_survey_participant')
+        return participant.select(
+            participant.id,
+            where=participant.token_digest == token_digest(TOKENS[key]))
+
+    def answers(self, key):
+        answer = Table('customer_care_survey_answer')
+        return [tuple(r) for r in self.execute(answer.select(
+                    answer.question, answer.value, answer.choice, answer.text,
+                    where=answer.participant.in_(self.participant_ids(key)),
+                    order_by=[answer.question, answer.choice]))]
+
+    def form(self, rating='5', nps='9', **extra):
+        rating_q, nps_q, yes_no_q, multiple_q, text_q = self.questions
+        data = {f'q{rating_q}': rating, f'q{nps_q}': nps}
+        data.update({f'q{getattr(self, k)}': v for k, v in extra.items()})
+        return data
+
+    def test_page_and_answer_once(self):
+        "The page shows the questionnaire escaped and takes answers once"
+        rating_q, nps_q, yes_no_q, multiple_q, text_q = self.questions
+        status, body = self.request(TOKENS['valid'])
+        self.assertEqual(status, 200)
+        self.assertIn('Rate &lt;b&gt;us&lt;/b&gt;', body)
+        self.assertIn('Service &lt;Survey&gt;', body)
+        self.assertNotIn('<b>us</b>', body)
+        self.assertIn(f'name="q{nps_q}" value="10"', body)
+
+        # A required question left empty, then an answer out of range
+        status, body = self.request(
+            TOKENS['valid'], {f'q{rating_q}': '5'})
+        self.assertEqual(status, 400)
+        self.assertIn('Recommend?', body)
+        status, body = self.request(
+            TOKENS['valid'], {f'q{rating_q}': '7', f'q{nps_q}': '9'})
+        self.assertEqual(status, 400)
+        self.assertIn('between 1 and 5', body)
+        self.assertEqual(self.participant('valid'), ('pending', None))
+        self.assertEqual(self.answers('valid'), [])
+
+        status, body = self.request(TOKENS['valid'], {
+                f'q{rating_q}': '4', f'q{nps_q}': '10', f'q{yes_no_q}': '1',
+                f'q{multiple_q}': [str(c) for c in self.choices],
+                f'q{text_q}': "Good <service>"})
+        self.assertEqual(status, 200)
+        self.assertIn('Thank you', body)
+        self.assertEqual(self.participant('valid'), ('answered', 'web'))
+        self.assertEqual(self.answers('valid'), [
+                (rating_q, 4, None, None),
+                (nps_q, 10, None, None),
+                (yes_no_q, 1, None, None),
+                (multiple_q, None, self.choices[0], None),
+                (multiple_q, None, self.choices[1], None),
+                (text_q, None, None, "Good <service>"),
+                ])
+
+        # The token is valid once
+        for data in [None, {f'q{rating_q}': '1', f'q{nps_q}': '0'}]:
+            status, body = self.request(TOKENS['valid'], data)
+            self.assertEqual(status, 410)
+            self.assertIn('already been answered', body)
+        self.assertEqual(len(self.answers('valid')), 6)
+
+    def test_closed_campaign(self):
+        "The link of a closed campaign is refused"
+        status, body = self.request(TOKENS['closed'])
+        self.assertEqual(status, 410)
+        self.assertIn('closed', body)
+        rating_q, nps_q = self.questions[:2]
+        status, _ = self.request(
+            TOKENS['closed'], {f'q{rating_q}': '5', f'q{nps_q}': '9'})
+        self.assertEqual(status, 410)
+        self.assertEqual(self.participant('closed'), ('pending', None))
+
+    def test_unknown_token(self):
+        "An unknown token shows nothing of any questionnaire"
+        status, body = self.request('not-a-token')
+        self.assertEqual(status, 404)
+        self.assertIn('not valid', body)
+        self.assertNotIn('Rate', body)
+
+    @settings(
+        max_examples=50, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow])
+    @given(st.dictionaries(
+            st.one_of(
+                st.integers(0, 4),
+                st.text(max_size=12)),
+            st.lists(st.one_of(
+                    st.integers(-10 ** 12, 10 ** 12).map(str),
+                    st.text(max_size=40),
+                    st.just('<script>alert(1)</script>'),
+                    st.just("' OR 1=1 --")), max_size=3),
+            max_size=6))
+    def test_hostile_input(self, form):
+        "Any posted form is answered 200 or 400, escaped, never half-saved"
+        # An integer key names a question of the questionnaire
+        data = {f'q{self.questions[k]}' if isinstance(k, int) else k: v
+            for k, v in form.items()}
+        status, body = self.request(TOKENS['hostile'], data)
+        self.assertIn(status, {200, 400}, body)
+        self.assertNotIn('<script>alert', body)
+        state, _ = self.participant('hostile')
+        answers = self.answers('hostile')
+        if status == 400:
+            self.assertEqual((state, answers), ('pending', []))
+        else:
+            self.assertEqual(state, 'answered')
+            ranges = dict(zip(self.questions[:3], [(1, 5), (0, 10), (0, 1)]))
+            for question, value, choice, text in answers:
+                if question in ranges:
+                    low, high = ranges[question]
+                    self.assertTrue(low <= value <= high)
+                elif choice is not None:
+                    self.assertIn(choice, self.choices)
+            # Let the next example answer again
+            answer = Table('customer_care_survey_answer')
+            participant = Table('customer_care_survey_participant')
+            self.execute(answer.delete(
+                    where=answer.participant.in_(
+                        self.participant_ids('hostile'))), fetch=False)
+            self.execute(participant.update(
+                    [participant.state, participant.answered_through],
+                    ['pending', Null],
+                    where=participant.token_digest
+                    == token_digest(TOKENS['hostile'])), fetch=False)
+
+    @settings(max_examples=30, deadline=None)
+    @given(st.text(min_size=1, max_size=200))
+    def test_hostile_token(self, token):
+        "Any token but the valid ones shows no questionnaire"
+        if token in TOKENS.values():
+            return
+        status, body = self.request(token)
+        # A token with a slash may reach another route of the server
+        self.assertTrue(400 <= status < 500, (status, body))
+        self.assertNotIn('Rate', body)
