@@ -15,7 +15,6 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
-from trytond.modules.company import CompanyReport
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
@@ -26,6 +25,7 @@ from trytond.transaction import Transaction
 from .case import CHANNELS
 from .exceptions import ActionError
 from .reminder import ReminderMixin
+from .report import CareReport
 
 KINDS = [
     ('corrective', "Corrective"),
@@ -835,18 +835,12 @@ class Line(ReminderMixin, sequence_ordered(), Workflow, ModelSQL, ModelView):
             where=where)
 
 
-class ActionPlanReport(CompanyReport):
+class ActionPlanReport(CareReport):
     "Improvement Action Plan"
     __name__ = 'customer_care.action.plan'
 
     @classmethod
     def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
         context = super().get_context(records, header, data)
-        company = header.get('company')
-        with Transaction().set_context(
-                company=company.id if company else None):
-            context['today'] = Date.today()
         context['questions'] = QUESTIONS
         return context

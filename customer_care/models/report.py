@@ -1,21 +1,55 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""The letters and certificates of a case (HTML templates printed to PDF).
+"""The base of the reports, and the letters and certificates of a case
+(HTML templates printed to PDF).
 
 Each report is rendered in the language of the case's customer: the
 templates set it with set_lang, so their text is translated through the
 report translations (locale/*.po) and the dates take its format.
 """
+from genshi.core import Markup
+
 from trytond.i18n import gettext
 from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
+from trytond.tools import file_open
 from trytond.transaction import Transaction
 
 from .calendar import to_local
 from .exceptions import ReportError
 
 
-class CaseReport(CompanyReport):
+def paragraphs(text):
+    "Return the paragraphs of text (separated by blank lines)"
+    return [p.strip() for p in (text or '').split('\n\n') if p.strip()]
+
+
+def document_css():
+    "Return the common style sheet of the documents (reports/document.css)"
+    with file_open('customer_care/reports/document.css') as file:
+        return Markup(file.read())
+
+
+class CareReport(CompanyReport):
+    """The base of the module's reports: today's date of the company, its
+    local time (local), the paragraphs of a text (paragraphs) and the
+    common style sheet of the documents (document_css)"""
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = super().get_context(records, header, data)
+        company = header.get('company')
+        with Transaction().set_context(company=company.id if company else None):
+            context['today'] = Date.today()
+        context['local'] = lambda d: to_local(d, company)
+        context['paragraphs'] = paragraphs
+        context['document_css'] = document_css()
+        return context
+
+
+class CaseReport(CareReport):
     "A report about cases that may print only some of them"
 
     @classmethod
@@ -24,18 +58,9 @@ class CaseReport(CompanyReport):
 
     @classmethod
     def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
         for record in records:
             cls.check_case(record)
-        context = super().get_context(records, header, data)
-        company = header.get('company')
-        with Transaction().set_context(company=company.id if company else None):
-            context['today'] = Date.today()
-        context['local'] = lambda d: to_local(d, company)
-        context['paragraphs'] = lambda t: [
-            p.strip() for p in (t or '').split('\n\n') if p.strip()]
-        return context
+        return super().get_context(records, header, data)
 
 
 class AnswerLetter(CaseReport):

@@ -17,7 +17,6 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
-from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
@@ -27,6 +26,7 @@ from trytond.transaction import Transaction
 from .case import KINDS
 from .exceptions import ReviewError, ReviewValidationError
 from .reminder import ReminderMixin
+from .report import CareReport
 from .sla import compliance, sla_case_query
 
 # The states in which a review is still to be held
@@ -385,7 +385,6 @@ class Review(ReminderMixin, Workflow, ModelSQL, ModelView):
     def register_case(cls, reviews):
         "Register a complaint case for the customer of each review and open it"
         pool = Pool()
-        Case = pool.get('customer_care.case')
         IrAction = pool.get('ir.action')
         ModelData = pool.get('ir.model.data')
         cases = cls.create_cases(reviews)
@@ -713,19 +712,6 @@ class Commitment(
                 where=where)
 
 
-class ReviewReport(CompanyReport):
+class ReviewReport(CareReport):
     "Service Review Minutes"
     __name__ = 'customer_care.service_review.minutes'
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        context = super().get_context(records, header, data)
-        company = header.get('company')
-        with Transaction().set_context(
-                company=company.id if company else None):
-            context['today'] = Date.today()
-        context['paragraphs'] = lambda t: [
-            p.strip() for p in (t or '').split('\n\n') if p.strip()]
-        return context

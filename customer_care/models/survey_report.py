@@ -1,10 +1,9 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The report of a survey campaign for the management presentation."""
-from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
+from .report import CareReport
 from .survey_tabulation import z_confidence
 
 
@@ -19,19 +18,13 @@ def bars(items, width=420, bar=14, gap=6, label_width=150):
     return len(items) * (bar + gap), rows
 
 
-class CampaignReport(CompanyReport):
+class CampaignReport(CareReport):
     "Survey Campaign Report"
     __name__ = 'customer_care.survey.campaign'
 
     @classmethod
     def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
         context = super().get_context(records, header, data)
-        company = header.get('company')
-        with Transaction().set_context(
-                company=company.id if company else None):
-            context['today'] = Date.today()
         context['bars'] = bars
         context['confidence'] = z_confidence
         context['summary'] = summary
