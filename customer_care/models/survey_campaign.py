@@ -922,10 +922,17 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('pending')
     def reset(cls, participants):
+        """Reopen the answers for the account manager.
+
+        The link e-mailed to the customer is valid once: reopening forgets
+        its token, so a used link never becomes valid again; the account
+        manager records the answers."""
         cls.check_open(participants)
         cls.write(participants, {
                 'answered_through': None,
                 'answer_date': None,
+                'token_digest': None,
+                'channel': 'manager',
                 })
 
     # The public page

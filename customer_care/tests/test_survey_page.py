@@ -36,6 +36,7 @@ TOKENS = {
     'valid': 'valid-token-0123456789abcdefghijklmnopqrstuvwx',
     'hostile': 'hostile-token-0123456789abcdefghijklmnopqrstu',
     'closed': 'closed-token-0123456789abcdefghijklmnopqrstuvw',
+    'reset': 'reset-token-0123456789abcdefghijklmnopqrstuvwx',
     }
 
 
@@ -71,7 +72,7 @@ def create_survey():
                                 }])],
                 }])
     parties = Party.create([{'name': n} for n in [
-                "Valid", "Hostile", "Closed"]])
+                "Valid", "Hostile", "Closed", "Reset"]])
     campaigns = Campaign.create([{
                 'name': name,
                 'questionnaire': questionnaire.id,
@@ -81,11 +82,11 @@ def create_survey():
                 'channels': ['manager'],
                 'domain': repr([('id', 'in', ids)]),
                 } for name, ids in [
-                ("Running", [parties[0].id, parties[1].id]),
+                ("Running", [parties[0].id, parties[1].id, parties[3].id]),
                 ("Closed", [parties[2].id])]])
     Campaign.sample(campaigns)
     Campaign.run(campaigns)
-    for party, key in zip(parties, ['valid', 'hostile', 'closed']):
+    for party, key in zip(parties, ['valid', 'hostile', 'closed', 'reset']):
         participant, = Participant.search([('party', '=', party.id)])
         participant.token_digest = token_digest(TOKENS[key])
         participant.save()
@@ -242,6 +243,35 @@ class SurveyPageTestCase(unittest.TestCase):
             self.assertEqual(status, 410)
             self.assertIn('already been answered', body)
         self.assertEqual(len(self.answers('valid')), 6)
+
+    def test_reset_forgets_link(self):
+        "Reopening an answered participant never revives the used link"
+        status, _ = self.request(TOKENS['reset'], self.form())
+        self.assertEqual(status, 200)
+        self.assertEqual(self.participant('reset'), ('answered', 'web'))
+        (participant_id,), = self.execute(self.participant_ids('reset'))
+
+        with Transaction().start(self.database, 0) as transaction:
+            Participant = Pool(self.database).get(
+                'customer_care.survey.participant')
+            Participant.reset([Participant(participant_id)])
+            transaction.commit()
+
+        participant = Table('customer_care_survey_participant')
+        (state, digest, channel), = self.execute(participant.select(
+                participant.state, participant.token_digest,
+                participant.channel,
+                where=participant.id == participant_id))
+        self.assertEqual((state, digest, channel), ('pending', None, 'manager'))
+        for data in [None, self.form(rating='1', nps='0')]:
+            status, body = self.request(TOKENS['reset'], data)
+            self.assertEqual(status, 404)
+            self.assertNotIn('Rate', body)
+        answer = Table('customer_care_survey_answer')
+        self.assertEqual(self.execute(answer.select(
+                    answer.value,
+                    where=answer.participant == participant_id,
+                    order_by=[answer.question])), [(5,), (9,)])
 
     def test_closed_campaign(self):
         "The link of a closed campaign is refused"
