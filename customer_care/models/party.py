@@ -178,7 +178,8 @@ class PartySurvey(metaclass=PoolMeta):
 
     survey_participations = fields.One2Many(
         'customer_care.survey.participant', 'party', "Survey Campaigns",
-        readonly=True)
+        help="The campaigns the customer was sampled in: open one to "
+        "record the answers.")
     survey_answers = fields.Function(
         fields.Many2Many(
             'customer_care.survey.answer', None, None, "Survey Answers",

@@ -401,6 +401,9 @@ class Campaign(Workflow, ModelSQL, ModelView):
         party = Party.__table__()
         party_category = PartyCategory.__table__()
         where = party.active == Literal(True)
+        if self.company and self.company.party:
+            # The company does not survey itself
+            where &= party.id != self.company.party.id
         if self.segment:
             where &= party.id.in_(self.segment.customers_query())
         domain = self.population_domain()
@@ -488,6 +491,21 @@ class Campaign(Workflow, ModelSQL, ModelView):
 
     def population_ids(self):
         return [int(i.split(':')[0]) for i in (self.population or '').split()]
+
+    def stratum_model(self):
+        "Return the model of the stratum keys"
+        return {
+            'account_manager': 'res.user',
+            'country': 'country.country',
+            }.get(self.stratify_by)
+
+    def stratum_names(self, keys):
+        "Return the stratum keys mapped to the names of their records"
+        name = self.stratum_model()
+        if not name or not keys:
+            return {}
+        Model = Pool().get(name)
+        return {r.id: r.rec_name for r in Model.browse(list(keys))}
 
     def population_strata(self):
         strata = []
@@ -595,12 +613,14 @@ class Campaign(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Participant = pool.get('customer_care.survey.participant')
         Party = pool.get('party.party')
-        Country = pool.get('country.country')
-        User = pool.get('res.user')
         system_random = random.SystemRandom()
         to_create = []
         for campaign in campaigns:
             campaign.check_parameters()
+            if not campaign.segment and not campaign.population_domain():
+                raise SurveyCampaignError(gettext(
+                        'customer_care.msg_survey_campaign_no_population',
+                        campaign=campaign.rec_name))
             population = campaign.get_population()
             if not population:
                 raise SurveyCampaignError(gettext(
@@ -613,13 +633,10 @@ class Campaign(Workflow, ModelSQL, ModelView):
                 else system_random.randrange(2 ** 31))
             drawn = campaign.draw_sample(population)
             campaign.sample_size = len(drawn)
+            names = campaign.stratum_names(set(drawn.values()) - {None})
             parties = Party.browse(sorted(drawn))
             for party in parties:
-                stratum = drawn[party.id]
-                if stratum is not None:
-                    Model = (User if campaign.stratify_by == 'account_manager'
-                        else Country)
-                    stratum = Model(stratum).rec_name
+                stratum = names.get(drawn[party.id])
                 to_create.append({
                         'campaign': campaign.id,
                         'company': campaign.company.id,

@@ -18,8 +18,10 @@ from sql import Literal, Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case as SQLCase
 
+from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 CONFIDENCES = [
@@ -167,12 +169,65 @@ class Figures:
             promoters, detractors, count, self.population, self.confidence)
 
 
+def restricted_manager():
+    """Return the user whose customers alone the figures count: an account
+    manager who is not in the customer care group; None for everyone else.
+
+    The figures are counted by SQL queries that record rules do not see:
+    an account manager sees only the answers of their own customers."""
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    User = pool.get('res.user')
+    transaction = Transaction()
+    if not transaction.user:
+        return None
+    groups = set(User.get_groups())
+    if ModelData.get_id('customer_care', 'group_customer_care') in groups:
+        return None
+    if ModelData.get_id('customer_care', 'group_account_manager') in groups:
+        return transaction.user
+    return None
+
+
+def population_sizes(campaign):
+    """Return the size of the campaign's population by stratum name and by
+    account manager, counted on the recorded population:
+    ({stratum: size}, {account manager id: size}, {(stratum, manager): size}).
+
+    The account manager is the customer's one now (the population records
+    only the customers and their strata)."""
+    pool = Pool()
+    Party = pool.get('party.party')
+    party = Party.__table__()
+    cursor = Transaction().connection.cursor()
+    population = dict(zip(
+            campaign.population_ids(), campaign.population_strata()))
+    names = campaign.stratum_names(set(population.values()) - {None})
+    managers = {}
+    for sub_ids in grouped_slice(list(population), backend.MAX_QUERY_PARAMS):
+        cursor.execute(*party.select(
+                party.id, party.account_manager,
+                where=party.id.in_(list(sub_ids))))
+        managers.update(cursor)
+    by_stratum, by_manager, by_both = (
+        defaultdict(int), defaultdict(int), defaultdict(int))
+    for party_id, key in population.items():
+        stratum = names.get(key)
+        manager = managers.get(party_id)
+        by_stratum[stratum] += 1
+        by_manager[manager] += 1
+        by_both[stratum, manager] += 1
+    return by_stratum, by_manager, by_both
+
+
 def tabulate(campaign, group=None):
     """Return the figures of the campaign by group: None (the whole
     campaign), 'stratum' or 'account_manager'.
 
     The result maps the group's key (None for the whole campaign) to a
-    Figures; the population of each group is its share of the frame."""
+    Figures; the population of each group is counted on the recorded
+    population (never below the group's sample). For an account manager
+    outside the customer care group, only their customers count."""
     pool = Pool()
     Participant = pool.get('customer_care.survey.participant')
     Answer = pool.get('customer_care.survey.answer')
@@ -188,28 +243,40 @@ def tabulate(campaign, group=None):
         elif group == 'account_manager':
             return row[1]
 
+    manager = restricted_manager()
+    where = participant.campaign == campaign.id
+    if manager is not None:
+        where &= participant.account_manager == manager
     cursor.execute(*participant.select(
             participant.stratum, participant.account_manager,
             Count(Literal(1)),
             Count(SQLCase((participant.state == 'answered', Literal(1)))),
-            where=participant.campaign == campaign.id,
+            where=where,
             group_by=[participant.stratum, participant.account_manager]))
     rows = cursor.fetchall()
-    population = campaign.population_size or 0
-    sampled = sum(r[2] for r in rows) or 1
-    weights = defaultdict(int)
-    for row in rows:
-        weights[key(row)] += row[2]
+    by_stratum, by_manager, by_both = population_sizes(campaign)
+
+    def population(k):
+        if manager is None:
+            if group == 'stratum':
+                return by_stratum.get(k, 0)
+            elif group == 'account_manager':
+                return by_manager.get(k, 0)
+            return sum(by_stratum.values())
+        if group == 'stratum':
+            return by_both.get((k, manager), 0)
+        return by_manager.get(manager, 0)
+
     result = {}
     for row in rows:
         k = key(row)
         if k not in result:
-            # The population of a stratum is in proportion of its sample
-            result[k] = Figures(
-                round(population * weights[k] / sampled), z_confidence(
-                    campaign.confidence))
+            result[k] = Figures(0, z_confidence(campaign.confidence))
         result[k].participants += row[2]
         result[k].answered += row[3]
+    for k, figures in result.items():
+        # A customer may have changed of account manager since the draw
+        figures.population = max(population(k), figures.participants)
 
     satisfaction = campaign.satisfaction_question
     threshold = campaign.satisfied_threshold
@@ -226,8 +293,7 @@ def tabulate(campaign, group=None):
         .select(
             participant.stratum, participant.account_manager,
             answer.question, *columns,
-            where=(participant.campaign == campaign.id)
-            & (participant.state == 'answered'),
+            where=where & (participant.state == 'answered'),
             group_by=[participant.stratum, participant.account_manager,
                 answer.question]))
     for stratum, manager, question_id, *counts in cursor:
@@ -253,11 +319,15 @@ def distribution(campaign):
     participant = Participant.__table__()
     answer = Answer.__table__()
     cursor = Transaction().connection.cursor()
+    where = participant.campaign == campaign.id
+    manager = restricted_manager()
+    if manager is not None:
+        where &= participant.account_manager == manager
     cursor.execute(*answer
         .join(participant, condition=answer.participant == participant.id)
         .select(
             answer.question, answer.value, answer.choice, Count(answer.id),
-            where=(participant.campaign == campaign.id)
+            where=where
             & (participant.state == 'answered')
             & ((answer.value != Null) | (answer.choice != Null)),
             group_by=[answer.question, answer.value, answer.choice]))
