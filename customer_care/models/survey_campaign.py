@@ -43,7 +43,8 @@ from .questionnaire import CHOICE_TYPES, RANGES
 from .reminder import ReminderMixin
 from .satisfaction import draw
 from .survey_tabulation import (
-    CONFIDENCES, allocate, cochran, distribution, tabulate)
+    CONFIDENCES, allocate, cochran, distribution, tabulate,
+    tabulate_campaigns)
 
 CHANNELS = [
     ('manager', "Account Manager Call or Visit"),
@@ -517,10 +518,11 @@ class Campaign(Workflow, ModelSQL, ModelView):
     @classmethod
     def get_figures(cls, campaigns, names):
         result = {n: {c.id: None for c in campaigns} for n in names}
+        campaigns = [c for c in campaigns
+            if c.state not in {'draft', 'sampled'}]
+        tabulated = tabulate_campaigns(campaigns)
         for campaign in campaigns:
-            if campaign.state in {'draft', 'sampled'}:
-                continue
-            figures = tabulate(campaign).get(None)
+            figures = tabulated.get(campaign.id)
             if not figures:
                 continue
             rating, nps = campaign.headline_questions()
@@ -549,17 +551,24 @@ class Campaign(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_previous(cls, campaigns, name):
-        result = {}
-        for campaign in campaigns:
-            previous = cls.search([
-                    ('company', '=', campaign.company.id),
-                    ('questionnaire', '=', campaign.questionnaire.id),
-                    ('start_date', '<', campaign.start_date),
+        """Return the last closed campaign before each campaign on the same
+        questionnaire: one search for all the campaigns' questionnaires."""
+        result = {c.id: None for c in campaigns}
+        candidates = defaultdict(list)
+        for other in cls.search([
+                    ('questionnaire', 'in', list(
+                            {c.questionnaire.id for c in campaigns})),
                     ('state', 'in', ['closed', 'reported']),
-                    ('id', '!=', campaign.id),
-                    ], order=[('start_date', 'DESC'), ('id', 'DESC')],
-                limit=1)
-            result[campaign.id] = previous[0].id if previous else None
+                    ], order=[('start_date', 'DESC'), ('id', 'DESC')]):
+            candidates[other.company.id, other.questionnaire.id].append(
+                other)
+        for campaign in campaigns:
+            for other in candidates[
+                    campaign.company.id, campaign.questionnaire.id]:
+                if (other.start_date < campaign.start_date
+                        and other.id != campaign.id):
+                    result[campaign.id] = other.id
+                    break
         return result
 
     def tabulate(self, group=None):

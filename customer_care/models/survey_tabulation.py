@@ -228,6 +228,26 @@ def tabulate(campaign, group=None):
     Figures; the population of each group is counted on the recorded
     population (never below the group's sample). For an account manager
     outside the customer care group, only their customers count."""
+    return _tabulate([campaign], group=group)[campaign.id]
+
+
+def tabulate_campaigns(campaigns):
+    """Return the figures of the whole of each campaign, {campaign id:
+    Figures or None}, in two grouped queries per slice of campaigns.
+
+    The intervals are not corrected for the population (not counted): use
+    their point values."""
+    result = {}
+    for sub_campaigns in grouped_slice(campaigns, 100):
+        sub_campaigns = list(sub_campaigns)
+        for campaign_id, figures in _tabulate(
+                sub_campaigns, sizes=False).items():
+            result[campaign_id] = figures.get(None)
+    return result
+
+
+def _tabulate(campaigns, group=None, sizes=True):
+    "Return {campaign id: {group key: Figures}}"
     pool = Pool()
     Participant = pool.get('customer_care.survey.participant')
     Answer = pool.get('customer_care.survey.answer')
@@ -237,67 +257,81 @@ def tabulate(campaign, group=None):
     question = Question.__table__()
     cursor = Transaction().connection.cursor()
 
-    def key(row):
+    def key(stratum, manager):
         if group == 'stratum':
-            return row[0]
+            return stratum
         elif group == 'account_manager':
-            return row[1]
+            return manager
 
     manager = restricted_manager()
-    where = participant.campaign == campaign.id
+    where = participant.campaign.in_([c.id for c in campaigns])
     if manager is not None:
         where &= participant.account_manager == manager
     cursor.execute(*participant.select(
+            participant.campaign,
             participant.stratum, participant.account_manager,
             Count(Literal(1)),
             Count(SQLCase((participant.state == 'answered', Literal(1)))),
             where=where,
-            group_by=[participant.stratum, participant.account_manager]))
+            group_by=[participant.campaign, participant.stratum,
+                participant.account_manager]))
     rows = cursor.fetchall()
-    by_stratum, by_manager, by_both = population_sizes(campaign)
+    result = {c.id: {} for c in campaigns}
+    confidences = {
+        c.id: z_confidence(c.confidence) for c in campaigns}
+    for campaign_id, stratum, manager_id, count, answered in rows:
+        figures = result[campaign_id]
+        k = key(stratum, manager_id)
+        if k not in figures:
+            figures[k] = Figures(None, confidences[campaign_id])
+        figures[k].participants += count
+        figures[k].answered += answered
 
-    def population(k):
-        if manager is None:
-            if group == 'stratum':
-                return by_stratum.get(k, 0)
-            elif group == 'account_manager':
-                return by_manager.get(k, 0)
-            return sum(by_stratum.values())
-        if group == 'stratum':
-            return by_both.get((k, manager), 0)
-        return by_manager.get(manager, 0)
+    if sizes:
+        for campaign in campaigns:
+            by_stratum, by_manager, by_both = population_sizes(campaign)
 
-    result = {}
-    for row in rows:
-        k = key(row)
-        if k not in result:
-            result[k] = Figures(0, z_confidence(campaign.confidence))
-        result[k].participants += row[2]
-        result[k].answered += row[3]
-    for k, figures in result.items():
-        # A customer may have changed of account manager since the draw
-        figures.population = max(population(k), figures.participants)
+            def population(k):
+                if manager is None:
+                    if group == 'stratum':
+                        return by_stratum.get(k, 0)
+                    elif group == 'account_manager':
+                        return by_manager.get(k, 0)
+                    return sum(by_stratum.values())
+                if group == 'stratum':
+                    return by_both.get((k, manager), 0)
+                return by_manager.get(manager, 0)
+            for k, figures in result[campaign.id].items():
+                # A customer may have changed of account manager since the
+                # draw
+                figures.population = max(population(k), figures.participants)
 
-    satisfaction = campaign.satisfaction_question
-    threshold = campaign.satisfied_threshold
+    satisfied = [
+        (participant.campaign == c.id)
+        & (answer.question == c.satisfaction_question.id)
+        & (answer.value >= c.satisfied_threshold)
+        for c in campaigns
+        if c.satisfaction_question and c.satisfied_threshold is not None]
     columns = question_columns(answer, question)
-    if satisfaction and threshold is not None:
-        columns.append(Count(SQLCase(
-                    ((answer.question == satisfaction.id)
-                        & (answer.value >= threshold), Literal(1)))))
+    if satisfied:
+        condition = satisfied[0]
+        for other in satisfied[1:]:
+            condition |= other
+        columns.append(Count(SQLCase((condition, Literal(1)))))
     else:
         columns.append(Literal(0))
     cursor.execute(*participant
         .join(answer, condition=answer.participant == participant.id)
         .join(question, condition=answer.question == question.id)
         .select(
+            participant.campaign,
             participant.stratum, participant.account_manager,
             answer.question, *columns,
             where=where & (participant.state == 'answered'),
-            group_by=[participant.stratum, participant.account_manager,
-                answer.question]))
-    for stratum, manager, question_id, *counts in cursor:
-        figures = result[key((stratum, manager))]
+            group_by=[participant.campaign, participant.stratum,
+                participant.account_manager, answer.question]))
+    for campaign_id, stratum, manager_id, question_id, *counts in cursor:
+        figures = result[campaign_id][key(stratum, manager_id)]
         figures.satisfied += counts[-1]
         values = figures.questions[question_id]
         for i, count in enumerate(counts[:4]):

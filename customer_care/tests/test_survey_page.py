@@ -262,7 +262,8 @@ class SurveyPageTestCase(unittest.TestCase):
                 participant.state, participant.token_digest,
                 participant.channel,
                 where=participant.id == participant_id))
-        self.assertEqual((state, digest, channel), ('pending', None, 'manager'))
+        self.assertEqual(
+            (state, digest, channel), ('pending', None, 'manager'))
         for data in [None, self.form(rating='1', nps='0')]:
             status, body = self.request(TOKENS['reset'], data)
             self.assertEqual(status, 404)
@@ -336,6 +337,85 @@ class SurveyPageTestCase(unittest.TestCase):
                     ['pending', Null],
                     where=participant.token_digest
                     == token_digest(TOKENS['hostile'])), fetch=False)
+
+    def reopen_hostile(self):
+        "Let the next example answer again with the hostile token"
+        answer = Table('customer_care_survey_answer')
+        participant = Table('customer_care_survey_participant')
+        self.execute(answer.delete(
+                where=answer.participant.in_(
+                    self.participant_ids('hostile'))), fetch=False)
+        self.execute(participant.update(
+                [participant.state, participant.answered_through],
+                ['pending', Null],
+                where=participant.token_digest
+                == token_digest(TOKENS['hostile'])), fetch=False)
+
+    @settings(
+        max_examples=25, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.integers(1, 5), st.integers(0, 10),
+        st.one_of(st.none(), st.integers(0, 1)),
+        st.lists(st.integers(0, 1), unique=True, max_size=2),
+        st.text(max_size=30),
+        st.one_of(
+            st.none(),
+            st.tuples(st.integers(0, 4), st.sampled_from([
+                        'drop', 'out of range', 'not a number', 'foreign',
+                        'twice']))))
+    def test_valid_then_mutated(
+            self, rating, nps, yes_no, choices, text, mutation):
+        "A complete form is answered; one field spoilt, it is refused"
+        rating_q, nps_q, yes_no_q, multiple_q, text_q = self.questions
+        data = {f'q{rating_q}': [str(rating)], f'q{nps_q}': [str(nps)],
+            f'q{text_q}': [text]}
+        if yes_no is not None:
+            data[f'q{yes_no_q}'] = [str(yes_no)]
+        if choices:
+            data[f'q{multiple_q}'] = [str(self.choices[i]) for i in choices]
+        expected = 200
+        if mutation:
+            index, kind = mutation
+            name = f'q{self.questions[index]}'
+            if kind == 'drop':
+                data.pop(name, None)
+                # Only the rating and the recommendation are required
+                expected = 400 if index < 2 else 200
+            elif index == 4:
+                # Any text is a valid comment
+                data[name] = [kind]
+            elif kind == 'out of range':
+                data[name] = [{0: '6', 1: '11', 2: '2', 3: '-1'}[index]]
+                expected = 400
+            elif kind == 'not a number':
+                data[name] = ['4.5']
+                expected = 400
+            elif kind == 'foreign':
+                # A choice of no question of this questionnaire
+                data[name] = [str(max(self.choices) + 1000)]
+                expected = 400
+            elif kind == 'twice':
+                data[name] = ['1', '0'] if index != 3 else [
+                    str(self.choices[0])] * 2
+                # A multiple choice takes several (the same once)
+                expected = 200 if index == 3 else 400
+        status, body = self.request(TOKENS['hostile'], data)
+        self.assertEqual(status, expected, (data, body))
+        state, _ = self.participant('hostile')
+        answers = self.answers('hostile')
+        if expected == 400:
+            self.assertEqual((state, answers), ('pending', []))
+        else:
+            self.assertIn('Thank you', body)
+            self.assertEqual(state, 'answered')
+            values = {q: v for q, v, c, t in answers if v is not None}
+            if f'q{rating_q}' in data:
+                self.assertEqual(
+                    values[rating_q], int(data[f'q{rating_q}'][0]))
+            if f'q{nps_q}' in data:
+                self.assertEqual(values[nps_q], int(data[f'q{nps_q}'][0]))
+            self.reopen_hostile()
 
     @settings(max_examples=30, deadline=None)
     @given(st.text(min_size=1, max_size=200))
