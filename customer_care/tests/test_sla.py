@@ -6,6 +6,7 @@ import datetime as dt
 import unittest
 
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.customer_care.tests.tools import key_db_cache
 from trytond.pool import Pool
@@ -212,6 +213,86 @@ class SlaTestCase(unittest.TestCase):
                             'date': dt.date(2025, 12, 31),
                             }])
             self.assertIn("start and end dates", cm.exception.message)
+
+    def _managers(self, company):
+        "Create and return two account managers of the company"
+        pool = Pool()
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        group = Group(ModelData.get_id(
+                'customer_care', 'group_account_manager'))
+        return User.create([{
+                    'login': login, 'name': login.title(),
+                    'groups': [('add', [group.id])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    } for login in ['manager', 'other']])
+
+    @with_transaction()
+    def test_review_lines_access(self):
+        "Test the lines and relations of a review follow its account manager"
+        pool = Pool()
+        Review = pool.get('customer_care.service_review')
+        Line = pool.get('customer_care.service_review.compliance')
+        ReviewUser = pool.get('customer_care.service_review-res.user')
+        ReviewParty = pool.get('customer_care.service_review-party.party')
+        ReviewCase = pool.get(
+            'customer_care.service_review-customer_care.case')
+        company, customer, sla = self._setup()
+        manager, other = self._managers(company)
+        with set_company(company):
+            contract = self._contract(customer, sla, account_manager=manager)
+            case = self._case(
+                customer, contract, dt.datetime(2026, 3, 2, 9, 0),
+                kind='complaint')
+            review = Review(
+                contract=contract, date=dt.date(2026, 4, 1),
+                attendee_users=[manager], attendee_contacts=[customer])
+            review.save()
+            Review.prepare([review])
+            self.assertEqual(review.cases, (case,))
+        rows = {}
+        for Model in [Line, ReviewUser, ReviewParty, ReviewCase]:
+            rows[Model], = Model.search([('review', '=', review.id)])
+
+        def as_user(user):
+            return Transaction().set_user(user.id), \
+                Transaction().set_context(
+                    _check_access=True, company=company.id)
+
+        set_user, set_context = as_user(other)
+        with set_user, set_context:
+            for Model, row in rows.items():
+                self.assertEqual(Model.search([]), [])
+                with self.assertRaises(AccessError):
+                    Model.read([row.id], ['review'])
+                with self.assertRaises(AccessError):
+                    Model.write([Model(row.id)], {'review': review.id})
+                with self.assertRaises(AccessError):
+                    Model.delete([Model(row.id)])
+            with self.assertRaises(AccessError):
+                ReviewUser.create([{'review': review.id, 'user': other.id}])
+            with self.assertRaises(AccessError):
+                Line.create([{
+                            'review': review.id, 'kind': 'petition',
+                            'cases': 10, 'within': 10}])
+
+        set_user, set_context = as_user(manager)
+        with set_user, set_context:
+            for Model, row in rows.items():
+                # A row refused above may remain in this test transaction
+                self.assertIn(row, Model.search([]))
+                self.assertEqual(
+                    Model.read([row.id], ['review'])[0]['review'], review.id)
+            # The SLA figures are filled in by the prepare button only
+            with self.assertRaises(AccessError):
+                Line.write([Line(rows[Line].id)], {'within': 1})
+            with self.assertRaises(AccessError):
+                Line.delete([Line(rows[Line].id)])
+            ReviewUser.create([{'review': review.id, 'user': other.id}])
+        # The case is still open after its deadlines: breached
+        self.assertEqual((rows[Line].cases, rows[Line].within), (1, 0))
 
     @with_transaction()
     def test_commitment_without_responsible(self):
