@@ -295,6 +295,51 @@ class SlaTestCase(unittest.TestCase):
         self.assertEqual((rows[Line].cases, rows[Line].within), (1, 0))
 
     @with_transaction()
+    def test_contract_figures_access(self):
+        "Test an account manager sees the figures of their contracts only"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Compliance = pool.get('customer_care.sla.compliance')
+        Fulfilment = pool.get('customer_care.contract.fulfilment')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        company, customer, sla = self._setup()
+        manager, other = self._managers(company)
+        agent = User(login='agent', name="Agent", company=company,
+            companies=[company], groups=[Group(ModelData.get_id(
+                        'customer_care', 'group_customer_care'))])
+        agent.save()
+        other_customer = Party(
+            name="Other Customer", addresses=[{}], account_manager=other)
+        other_customer.save()
+        with set_company(company):
+            mine = self._contract(customer, sla, account_manager=manager)
+            # The other manager's through the customer
+            theirs = self._contract(other_customer, sla)
+            for contract, party in [(mine, customer), (theirs, other_customer)]:
+                self._case(
+                    party, contract, dt.datetime(2026, 3, 2, 9, 0),
+                    kind='complaint')
+        context = dict(
+            _check_access=True, company=company.id,
+            from_date=dt.date(2026, 3, 1), to_date=dt.date(2026, 3, 31))
+        for user, expected in [
+                (manager, {mine}), (other, {theirs}),
+                (agent, {mine, theirs})]:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(**context):
+                for Model in [Compliance, Fulfilment]:
+                    self.assertEqual(
+                        {l.contract for l in Model.search([])}, expected,
+                        msg=(user.login, Model.__name__))
+                # The headline figure stays company-wide
+                self.assertEqual(
+                    Fulfilment.get_cct(
+                        company.id, context['from_date'],
+                        context['to_date'])[1], 2)
+
+    @with_transaction()
     def test_commitment_without_responsible(self):
         "Test an open commitment needs a responsible"
         pool = Pool()
