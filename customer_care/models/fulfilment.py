@@ -74,7 +74,12 @@ class SlaCompliance(ModelSQL, ModelView):
 
     company = fields.Many2One('company.company', "Company")
     contract = fields.Many2One('sale.subscription', "Contract")
-    customer = fields.Many2One('party.party', "Customer")
+    customer = fields.Many2One(
+        'party.party', "Customer",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     account_manager = fields.Many2One('res.user', "Account Manager")
     kind = fields.Selection(KINDS, "Kind", sort=False)
     cases = fields.Integer("Measured Cases")
@@ -172,7 +177,12 @@ class Fulfilment(ModelSQL, ModelView):
 
     company = fields.Many2One('company.company', "Company")
     contract = fields.Many2One('sale.subscription', "Contract")
-    customer = fields.Many2One('party.party', "Customer")
+    customer = fields.Many2One(
+        'party.party', "Customer",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     account_manager = fields.Many2One('res.user', "Account Manager")
     commitments = fields.Integer(
         "Commitments Due", help="The commitments due in the period.")

@@ -340,6 +340,49 @@ class SlaTestCase(unittest.TestCase):
                         context['to_date'])[1], 2)
 
     @with_transaction()
+    def test_contract_compliance_period(self):
+        "Test the SLA compliance of a contract follows the period chosen"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Contract = pool.get('sale.subscription')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            # Monday 2 March: answer by 9 March, answered on the 10th
+            late = self._case(
+                customer, contract, dt.datetime(2026, 3, 2, 9, 0),
+                kind='complaint')
+            # Wednesday 1 April: answer by 8 April, answered on the 2nd
+            in_time = self._case(
+                customer, contract, dt.datetime(2026, 4, 1, 9, 0),
+                kind='complaint')
+            for case, answered in [
+                    (late, dt.datetime(2026, 3, 10, 12, 0)),
+                    (in_time, dt.datetime(2026, 4, 2, 12, 0))]:
+                Case.write([case], {
+                        'state': 'answered',
+                        'first_response_date': answered,
+                        'answer_date': answered,
+                        })
+
+            def figure(from_date=None, to_date=None):
+                with Transaction().set_context(
+                        from_date=from_date, to_date=to_date):
+                    return Contract(contract.id).sla_compliance
+            self.assertEqual(
+                figure(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), 0.0)
+            self.assertEqual(
+                figure(dt.date(2026, 4, 1), dt.date(2026, 4, 30)), 100.0)
+            self.assertEqual(
+                figure(dt.date(2026, 3, 1), dt.date(2026, 4, 30)), 50.0)
+            # By default from 90 days before the end (today by default)
+            self.assertEqual(
+                figure(to_date=dt.date(2026, 6, 1)), 100.0)
+            self.assertEqual(
+                figure(to_date=dt.date(2026, 5, 31)), 50.0)
+            self.assertIsNone(figure(to_date=dt.date(2026, 2, 28)))
+
+    @with_transaction()
     def test_commitment_without_responsible(self):
         "Test an open commitment needs a responsible"
         pool = Pool()
