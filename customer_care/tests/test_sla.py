@@ -4,10 +4,13 @@
 fulfilment of the contracts."""
 import datetime as dt
 import unittest
+from types import SimpleNamespace
+from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.customer_care.models import sla as sla_module
 from trytond.modules.customer_care.tests.tools import key_db_cache
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -201,18 +204,29 @@ class SlaTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_review_date_outside_contract(self):
-        "Test a review date before the contract starts is refused"
+        "Test a review date outside the contract's dates is refused"
         pool = Pool()
         Review = pool.get('customer_care.service_review')
         company, customer, sla = self._setup()
         with set_company(company):
-            contract = self._contract(customer, sla)
-            with self.assertRaises(UserError) as cm:
-                Review.create([{
-                            'contract': contract.id,
-                            'date': dt.date(2025, 12, 31),
-                            }])
-            self.assertIn("start and end dates", cm.exception.message)
+            contract = self._contract(
+                customer, sla, end_date=dt.date(2026, 12, 31))
+            for date in [dt.date(2025, 12, 31), dt.date(2027, 1, 1)]:
+                with self.assertRaises(UserError) as cm:
+                    Review.create([{
+                                'contract': contract.id,
+                                'date': date,
+                                }])
+                self.assertIn("start and end dates", cm.exception.message)
+            # The first and the last day of the contract are accepted
+            reviews = Review.create([{
+                        'contract': contract.id, 'date': date,
+                        } for date in [
+                        dt.date(2026, 1, 1), dt.date(2026, 12, 31)]])
+            self.assertEqual(len(reviews), 2)
+            review = reviews[-1]
+            with self.assertRaises(UserError):
+                Review.write([review], {'date': dt.date(2027, 1, 4)})
 
     def _managers(self, company):
         "Create and return two account managers of the company"
@@ -436,6 +450,7 @@ class SlaTestCase(unittest.TestCase):
         "Test the CCT figure on a data set checked by hand"
         pool = Pool()
         Case = pool.get('customer_care.case')
+        Contract = pool.get('sale.subscription')
         Review = pool.get('customer_care.service_review')
         Commitment = pool.get('customer_care.service_review.commitment')
         Fulfilment = pool.get('customer_care.contract.fulfilment')
@@ -445,18 +460,25 @@ class SlaTestCase(unittest.TestCase):
         with set_company(company):
             # A: one case within target, one answered late: 50 % < 80 %
             a = self._contract(customer, sla)
-            # B: one case within target and a commitment met on time
+            # B: one case within target, one still running and a commitment
+            # met on time
             b = self._contract(customer, sla)
             # C: no case but a commitment met after its due date
             c = self._contract(customer, sla)
             # D: no SLA, not counted
             self._contract(customer)
+            # E: no case but an open commitment due in the period
+            e = self._contract(customer, sla)
+            # F: closed on 15 March, during the period, nothing due: counted
+            f = self._contract(customer, sla, end_date=dt.date(2026, 3, 15))
+            # G: closed on 15 February, before the period: not counted
+            g = self._contract(customer, sla, end_date=dt.date(2026, 2, 15))
+            Contract.write([f, g], {'state': 'closed'})
 
-            def case(contract, received, first, answered):
-                case = self._case(
-                    customer, contract, received, kind='complaint')
+            def case(contract, received, first, answered, kind='complaint'):
+                case = self._case(customer, contract, received, kind=kind)
                 Case.write([case], {
-                        'state': 'answered',
+                        'state': 'answered' if answered else 'analysis',
                         'first_response_date': first,
                         'answer_date': answered,
                         })
@@ -469,42 +491,78 @@ class SlaTestCase(unittest.TestCase):
                 dt.datetime(2026, 3, 10, 12, 0))
             case(b, received, dt.datetime(2026, 3, 2, 12, 0),
                 dt.datetime(2026, 3, 9, 12, 0))
+            # A petition of Tuesday 31 March answered at once but not yet
+            # answered: 10 business days (2 and 3 April are holidays) end on
+            # 16 April, after now: running, not measured
+            running = case(b, dt.datetime(2026, 3, 31, 9, 0),
+                dt.datetime(2026, 3, 31, 10, 0), None, kind='petition')
+            self.assertEqual(
+                running.sla_answer_deadline,
+                dt.datetime(2026, 4, 16, 23, 59, 59))
             # Received before the period: not measured
             case(a, dt.datetime(2026, 2, 2, 9, 0), None,
                 dt.datetime(2026, 3, 20, 9, 0))
 
-            def commitment(contract, due_date, met_date):
-                review = Review(contract=contract, date=dt.date(2026, 2, 27))
+            def commitment(contract, due_date, met_date=None,
+                    review_date=dt.date(2026, 2, 27)):
+                review = Review(contract=contract, date=review_date)
                 review.save()
                 commitment = Commitment(
                     review=review, description="Commitment",
                     responsible=user, due_date=due_date)
                 commitment.save()
-                Commitment.write([commitment], {
-                        'state': 'met', 'met_date': met_date})
+                if met_date:
+                    Commitment.write([commitment], {
+                            'state': 'met', 'met_date': met_date})
             commitment(b, dt.date(2026, 3, 20), dt.date(2026, 3, 20))
             commitment(c, dt.date(2026, 3, 20), dt.date(2026, 3, 23))
+            commitment(e, dt.date(2026, 3, 25))
+            # Due after the period: not counted
+            commitment(b, dt.date(2026, 4, 2),
+                review_date=dt.date(2026, 3, 27))
 
+            # Counted: A, B, C, E and F (D has no SLA, G ended before)
+            # A: 1 of 2 cases within target, 50 % < 80 %: not fulfilled
+            # B: 1 of 1 measured case within target (the running one is not
+            #    measured), its commitment due met on time: fulfilled
+            # C: its commitment was met late: not fulfilled
+            # E: its commitment due is still open: not fulfilled
+            # F: nothing measured, nothing due: fulfilled
+            # CCT = 2 / 5 x 100 = 40.0
             fulfilled, total, cct = Fulfilment.get_cct(
                 company.id, dt.date(2026, 3, 1), dt.date(2026, 3, 31),
                 now=now)
-            self.assertEqual((fulfilled, total, cct), (1, 3, 33.3))
+            self.assertEqual((fulfilled, total, cct), (2, 5, 40.0))
 
+            # The list is computed at the current time: fix it to now
+            clock = SimpleNamespace(
+                now=lambda: now, combine=dt.datetime.combine)
             with Transaction().set_context(
                     company=company.id, from_date=dt.date(2026, 3, 1),
-                    to_date=dt.date(2026, 3, 31)):
+                    to_date=dt.date(2026, 3, 31)), \
+                    patch.object(sla_module, 'dt', SimpleNamespace(
+                            datetime=clock, time=dt.time,
+                            timedelta=dt.timedelta)):
                 lines = {l.contract: l for l in Fulfilment.search([])}
-            self.assertEqual(set(lines), {a, b, c})
+            self.assertEqual(set(lines), {a, b, c, e, f})
             self.assertEqual(
                 (lines[a].cases, lines[a].within, lines[a].fulfilled),
                 (2, 1, False))
             self.assertEqual(lines[a].compliance, 50.0)
             self.assertEqual(
-                (lines[b].commitments, lines[b].commitments_on_time,
-                    lines[b].fulfilled),
-                (1, 1, True))
+                (lines[b].cases, lines[b].within, lines[b].commitments,
+                    lines[b].commitments_on_time, lines[b].fulfilled),
+                (1, 1, 1, 1, True))
             self.assertEqual(
                 (lines[c].commitments, lines[c].commitments_on_time,
                     lines[c].fulfilled),
                 (1, 0, False))
-
+            self.assertEqual(
+                (lines[e].cases, lines[e].commitments,
+                    lines[e].commitments_on_time, lines[e].fulfilled),
+                (0, 1, 0, False))
+            self.assertEqual(
+                (lines[f].cases, lines[f].commitments, lines[f].fulfilled),
+                (0, 0, True))
+            self.assertEqual(
+                sum(l.fulfilled for l in lines.values()), fulfilled)
