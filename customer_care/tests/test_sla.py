@@ -397,6 +397,69 @@ class SlaTestCase(unittest.TestCase):
             self.assertIsNone(figure(to_date=dt.date(2026, 2, 28)))
 
     @with_transaction()
+    def test_prepare_reviews_together(self):
+        "Test preparing several reviews at once fills each its own period"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Review = pool.get('customer_care.service_review')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            a = self._contract(customer, sla)
+            b = self._contract(customer, sla)
+
+            def case(contract, received, answered, kind='complaint'):
+                case = self._case(customer, contract, received, kind=kind)
+                Case.write([case], {
+                        'state': 'answered',
+                        'first_response_date': answered,
+                        'answer_date': answered,
+                        })
+                return case
+            # Within target: answered the next day
+            a_jan = case(a, dt.datetime(2026, 1, 12, 9, 0),
+                dt.datetime(2026, 1, 13, 9, 0))
+            # Late: answered a month later
+            a_feb = case(a, dt.datetime(2026, 2, 2, 9, 0),
+                dt.datetime(2026, 3, 2, 9, 0))
+            a_petition = case(a, dt.datetime(2026, 2, 3, 9, 0),
+                dt.datetime(2026, 2, 4, 9, 0), kind='petition')
+            # Without target: listed, not measured
+            a_claim = case(a, dt.datetime(2026, 2, 4, 9, 0),
+                dt.datetime(2026, 2, 5, 9, 0), kind='claim')
+            b_feb = case(b, dt.datetime(2026, 2, 10, 9, 0),
+                dt.datetime(2026, 2, 11, 9, 0))
+            reviews = Review.create([{
+                        'contract': c.id, 'date': d,
+                        } for c, d in [
+                        (a, dt.date(2026, 2, 1)),
+                        (a, dt.date(2026, 3, 1)),
+                        (b, dt.date(2026, 3, 1)),
+                        ]])
+            Review.prepare(reviews)
+            january, february, other = reviews
+            self.assertEqual(
+                [(r.period_start, r.period_end) for r in reviews],
+                [(dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+                    (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+                    (dt.date(2026, 1, 1), dt.date(2026, 2, 28))])
+            self.assertEqual(
+                [(r.sla_cases, r.sla_within, r.sla_compliance)
+                    for r in reviews],
+                [(1, 1, 100.0), (2, 1, 50.0), (1, 1, 100.0)])
+            self.assertEqual(
+                sorted((l.kind, l.cases, l.within)
+                    for l in february.compliance_lines),
+                [('complaint', 1, 0), ('petition', 1, 1)])
+            self.assertEqual(
+                [sorted(r.cases) for r in reviews],
+                [[a_jan], sorted([a_feb, a_petition, a_claim]), [b_feb]])
+
+            # Prepared again, the lines are replaced
+            Review.schedule(reviews)
+            Review.prepare([february])
+            self.assertEqual(len(february.compliance_lines), 2)
+
+    @with_transaction()
     def test_commitment_without_responsible(self):
         "Test an open commitment needs a responsible"
         pool = Pool()
