@@ -331,7 +331,8 @@ class SlaTestCase(unittest.TestCase):
             mine = self._contract(customer, sla, account_manager=manager)
             # The other manager's through the customer
             theirs = self._contract(other_customer, sla)
-            for contract, party in [(mine, customer), (theirs, other_customer)]:
+            for contract, party in [
+                    (mine, customer), (theirs, other_customer)]:
                 self._case(
                     party, contract, dt.datetime(2026, 3, 2, 9, 0),
                     kind='complaint')
