@@ -72,7 +72,15 @@ class SlaCompliance(ModelSQL, ModelView):
     __name__ = 'customer_care.sla.compliance'
     __string__ = "SLA Compliance"
 
+    company = fields.Many2One('company.company', "Company")
     contract = fields.Many2One('sale.subscription', "Contract")
+    customer = fields.Many2One(
+        'party.party', "Customer",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    account_manager = fields.Many2One('res.user', "Account Manager")
     kind = fields.Selection(KINDS, "Kind", sort=False)
     cases = fields.Integer("Measured Cases")
     within = fields.Integer("Cases within Target")
@@ -86,8 +94,21 @@ class SlaCompliance(ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
+        pool = Pool()
+        Contract = pool.get('sale.subscription')
+        contract = Contract.__table__()
         company, from_date, to_date = context_period()
-        return sla_case_query(from_date, to_date, company=company or -1)
+        query = sla_case_query(from_date, to_date, company=company or -1)
+        return query.join(
+            contract, condition=query.contract == contract.id).select(
+                query.id.as_('id'),
+                contract.company.as_('company'),
+                query.contract.as_('contract'),
+                contract.party.as_('customer'),
+                contract.account_manager.as_('account_manager'),
+                query.kind.as_('kind'),
+                query.cases.as_('cases'),
+                query.within.as_('within'))
 
     def get_compliance(self, name):
         return compliance(self.within, self.cases)
@@ -154,8 +175,14 @@ class Fulfilment(ModelSQL, ModelView):
     __name__ = 'customer_care.contract.fulfilment'
     __string__ = "Contract Fulfilment"
 
+    company = fields.Many2One('company.company', "Company")
     contract = fields.Many2One('sale.subscription', "Contract")
-    customer = fields.Many2One('party.party', "Customer")
+    customer = fields.Many2One(
+        'party.party', "Customer",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     account_manager = fields.Many2One('res.user', "Account Manager")
     commitments = fields.Integer(
         "Commitments Due", help="The commitments due in the period.")
@@ -222,6 +249,7 @@ class Fulfilment(ModelSQL, ModelView):
                 condition=cases.contract == contract.id
                 ).select(
                     contract.id.as_('id'),
+                    contract.company.as_('company'),
                     contract.id.as_('contract'),
                     contract.party.as_('customer'),
                     contract.account_manager.as_('account_manager'),

@@ -9,10 +9,12 @@ held (the minutes are recorded) and its commitments are followed up until
 they are met.
 """
 import datetime as dt
+from collections import defaultdict
 
 from sql import Literal, Null
 from sql.conditionals import Coalesce
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
@@ -21,6 +23,7 @@ from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If, PYSONEncoder
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .case import KINDS
@@ -310,55 +313,102 @@ class Review(ReminderMixin, Workflow, ModelSQL, ModelView):
 
     def period_bounds(self):
         "Return the (start, end) of the period reviewed"
-        previous = self.__class__.search([
-                ('contract', '=', self.contract.id),
-                ('date', '<', self.date),
-                ('state', '!=', 'cancelled'),
-                ], order=[('date', 'DESC')], limit=1)
-        if previous:
-            start = previous[0].date
-        else:
-            start = self.contract.start_date or self.date
-        return start, self.date - dt.timedelta(days=1)
+        return self.__class__.periods_bounds([self])[self.id]
+
+    @classmethod
+    def periods_bounds(cls, reviews):
+        """Return the (start, end) of the period reviewed per review id: from
+        the previous review of the contract (or its start) to the day before"""
+        previous = defaultdict(list)
+        for sub_reviews in grouped_slice(reviews, backend.MAX_QUERY_PARAMS):
+            sub_reviews = list(sub_reviews)
+            for other in cls.search([
+                        ('contract', 'in',
+                            list({r.contract.id for r in sub_reviews})),
+                        ('date', '<', max(r.date for r in sub_reviews)),
+                        ('state', '!=', 'cancelled'),
+                        ], order=[]):
+                previous[other.contract.id].append(other.date)
+        bounds = {}
+        for review in reviews:
+            dates = [d for d in previous[review.contract.id]
+                if d < review.date]
+            if dates:
+                start = max(dates)
+            else:
+                start = review.contract.start_date or review.date
+            bounds[review.id] = (start, review.date - dt.timedelta(days=1))
+        return bounds
 
     @classmethod
     def fill_period(cls, reviews):
+        """Fill in the SLA compliance and the cases of the period of the
+        reviews with one query of the SLA figures per case and one search of
+        the cases over all their contracts"""
         pool = Pool()
         Case = pool.get('customer_care.case')
         Line = pool.get('customer_care.service_review.compliance')
         cursor = Transaction().connection.cursor()
         Line.delete([l for r in reviews for l in r.compliance_lines])
+        if not reviews:
+            return
+        missing = [r for r in reviews
+            if not r.period_start or not r.period_end]
+        if missing:
+            bounds = cls.periods_bounds(missing)
+            for review in missing:
+                review.period_start, review.period_end = bounds[review.id]
+        from_date = min(r.period_start for r in reviews)
+        to_date = max(r.period_end for r in reviews)
+        contract_ids = list({r.contract.id for r in reviews})
+
+        # The SLA figures (kind, measured, within) of each case
+        figures = {}
+        query = sla_case_query(from_date, to_date, per_case=True)
+        for sub_ids in grouped_slice(
+                contract_ids, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*query.select(
+                    query.id, query.kind, query.cases, query.within,
+                    where=query.contract.in_(list(sub_ids))))
+            for case_id, kind, cases, within in cursor:
+                figures[case_id] = (kind, cases or 0, within or 0)
+
+        cases = defaultdict(list)
+        if from_date <= to_date:
+            for case in Case.search([
+                        ('contract', 'in', contract_ids),
+                        ('received', '>=',
+                            dt.datetime.combine(from_date, dt.time())),
+                        ('received', '<', dt.datetime.combine(
+                                to_date + dt.timedelta(days=1), dt.time())),
+                        ('state', '!=', 'cancelled'),
+                        ], order=[('id', 'ASC')]):
+                cases[case.contract.id].append(case)
+
         lines = []
         for review in reviews:
-            if not review.period_start or not review.period_end:
-                review.period_start, review.period_end = (
-                    review.period_bounds())
-            query = sla_case_query(
-                review.period_start, review.period_end,
-                company=review.company.id)
-            cursor.execute(*query.select(
-                    query.kind, query.cases, query.within,
-                    where=query.contract == review.contract.id))
-            total = within = 0
-            for kind, kind_cases, kind_within in cursor:
-                lines.append(Line(
-                        review=review, kind=kind, cases=kind_cases or 0,
-                        within=kind_within or 0))
-                total += kind_cases or 0
-                within += kind_within or 0
-            review.sla_cases = total
-            review.sla_within = within
-            review.sla_compliance = compliance(within, total)
-            review.compliance_target = review.contract.compliance_target
             start = dt.datetime.combine(review.period_start, dt.time())
             end = dt.datetime.combine(
                 review.period_end + dt.timedelta(days=1), dt.time())
-            review.cases = Case.search([
-                    ('contract', '=', review.contract.id),
-                    ('received', '>=', start),
-                    ('received', '<', end),
-                    ('state', '!=', 'cancelled'),
-                    ])
+            review_cases = [c for c in cases[review.contract.id]
+                if start <= c.received < end]
+            kinds = defaultdict(lambda: [0, 0])
+            for case in review_cases:
+                if (case.id in figures
+                        and case.company.id == review.company.id):
+                    kind, measured, within = figures[case.id]
+                    kinds[kind][0] += measured
+                    kinds[kind][1] += within
+            for kind, (measured, within) in kinds.items():
+                lines.append(Line(
+                        review=review, kind=kind, cases=measured,
+                        within=within))
+            review.sla_cases = sum(m for m, _ in kinds.values())
+            review.sla_within = sum(w for _, w in kinds.values())
+            review.sla_compliance = compliance(
+                review.sla_within, review.sla_cases)
+            review.compliance_target = review.contract.compliance_target
+            review.cases = review_cases
         Line.save(lines)
         cls.save(reviews)
 

@@ -173,9 +173,11 @@ def sla_status(deadline, done, now, cancelled=False):
     return 'breached' if now > deadline else 'running'
 
 
-def sla_case_query(from_date, to_date, company=None, now=None):
+def sla_case_query(
+        from_date, to_date, company=None, now=None, per_case=False):
     """Return the SQL query of the SLA figures of the contracts' cases
-    received between from_date and to_date, per contract and kind.
+    received between from_date and to_date, per contract and kind (and per
+    case when per_case is set).
 
     The columns are id (the smallest case id), contract, kind, cases
     (measured: within target or breached) and within (all their targets
@@ -210,7 +212,8 @@ def sla_case_query(from_date, to_date, company=None, now=None):
             ).as_('cases'),
         Sum(SQLCase((within, Literal(1)), else_=Literal(0))).as_('within'),
         where=where,
-        group_by=[case.contract, case.kind])
+        group_by=[case.contract, case.kind]
+        + ([case.id] if per_case else []))
 
 
 def compliance(within, cases):

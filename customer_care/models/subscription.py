@@ -113,8 +113,8 @@ class Subscription(metaclass=PoolMeta):
         pool = Pool()
         Date = pool.get('ir.date')
         context = Transaction().context
-        to_date = context.get('sla_to_date') or Date.today()
-        from_date = context.get('sla_from_date') or (
+        to_date = context.get('to_date') or Date.today()
+        from_date = context.get('from_date') or (
             to_date - dt.timedelta(days=COMPLIANCE_DAYS))
         return from_date, to_date
 

@@ -4,9 +4,13 @@
 fulfilment of the contracts."""
 import datetime as dt
 import unittest
+from types import SimpleNamespace
+from unittest.mock import patch
 
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.customer_care.models import sla as sla_module
 from trytond.modules.customer_care.tests.tools import key_db_cache
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -200,18 +204,261 @@ class SlaTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_review_date_outside_contract(self):
-        "Test a review date before the contract starts is refused"
+        "Test a review date outside the contract's dates is refused"
         pool = Pool()
         Review = pool.get('customer_care.service_review')
         company, customer, sla = self._setup()
         with set_company(company):
+            contract = self._contract(
+                customer, sla, end_date=dt.date(2026, 12, 31))
+            for date in [dt.date(2025, 12, 31), dt.date(2027, 1, 1)]:
+                with self.assertRaises(UserError) as cm:
+                    Review.create([{
+                                'contract': contract.id,
+                                'date': date,
+                                }])
+                self.assertIn("start and end dates", cm.exception.message)
+            # The first and the last day of the contract are accepted
+            reviews = Review.create([{
+                        'contract': contract.id, 'date': date,
+                        } for date in [
+                        dt.date(2026, 1, 1), dt.date(2026, 12, 31)]])
+            self.assertEqual(len(reviews), 2)
+            review = reviews[-1]
+            with self.assertRaises(UserError):
+                Review.write([review], {'date': dt.date(2027, 1, 4)})
+
+    def _managers(self, company):
+        "Create and return two account managers of the company"
+        pool = Pool()
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        group = Group(ModelData.get_id(
+                'customer_care', 'group_account_manager'))
+        return User.create([{
+                    'login': login, 'name': login.title(),
+                    'groups': [('add', [group.id])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    } for login in ['manager', 'other']])
+
+    @with_transaction()
+    def test_review_lines_access(self):
+        "Test the lines and relations of a review follow its account manager"
+        pool = Pool()
+        Review = pool.get('customer_care.service_review')
+        Line = pool.get('customer_care.service_review.compliance')
+        ReviewUser = pool.get('customer_care.service_review-res.user')
+        ReviewParty = pool.get('customer_care.service_review-party.party')
+        ReviewCase = pool.get(
+            'customer_care.service_review-customer_care.case')
+        company, customer, sla = self._setup()
+        manager, other = self._managers(company)
+        with set_company(company):
+            contract = self._contract(customer, sla, account_manager=manager)
+            case = self._case(
+                customer, contract, dt.datetime(2026, 3, 2, 9, 0),
+                kind='complaint')
+            review = Review(
+                contract=contract, date=dt.date(2026, 4, 1),
+                attendee_users=[manager], attendee_contacts=[customer])
+            review.save()
+            Review.prepare([review])
+            self.assertEqual(review.cases, (case,))
+        rows = {}
+        for Model in [Line, ReviewUser, ReviewParty, ReviewCase]:
+            rows[Model], = Model.search([('review', '=', review.id)])
+
+        def as_user(user):
+            return Transaction().set_user(user.id), \
+                Transaction().set_context(
+                    _check_access=True, company=company.id)
+
+        set_user, set_context = as_user(other)
+        with set_user, set_context:
+            for Model, row in rows.items():
+                self.assertEqual(Model.search([]), [])
+                with self.assertRaises(AccessError):
+                    Model.read([row.id], ['review'])
+                with self.assertRaises(AccessError):
+                    Model.write([Model(row.id)], {'review': review.id})
+                with self.assertRaises(AccessError):
+                    Model.delete([Model(row.id)])
+            with self.assertRaises(AccessError):
+                ReviewUser.create([{'review': review.id, 'user': other.id}])
+            with self.assertRaises(AccessError):
+                Line.create([{
+                            'review': review.id, 'kind': 'petition',
+                            'cases': 10, 'within': 10}])
+
+        set_user, set_context = as_user(manager)
+        with set_user, set_context:
+            for Model, row in rows.items():
+                # A row refused above may remain in this test transaction
+                self.assertIn(row, Model.search([]))
+                self.assertEqual(
+                    Model.read([row.id], ['review'])[0]['review'], review.id)
+            # The SLA figures are filled in by the prepare button only
+            with self.assertRaises(AccessError):
+                Line.write([Line(rows[Line].id)], {'within': 1})
+            with self.assertRaises(AccessError):
+                Line.delete([Line(rows[Line].id)])
+            ReviewUser.create([{'review': review.id, 'user': other.id}])
+        # The case is still open after its deadlines: breached
+        self.assertEqual((rows[Line].cases, rows[Line].within), (1, 0))
+
+    @with_transaction()
+    def test_contract_figures_access(self):
+        "Test an account manager sees the figures of their contracts only"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Compliance = pool.get('customer_care.sla.compliance')
+        Fulfilment = pool.get('customer_care.contract.fulfilment')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        company, customer, sla = self._setup()
+        manager, other = self._managers(company)
+        agent = User(login='agent', name="Agent", company=company,
+            companies=[company], groups=[Group(ModelData.get_id(
+                        'customer_care', 'group_customer_care'))])
+        agent.save()
+        other_customer = Party(
+            name="Other Customer", addresses=[{}], account_manager=other)
+        other_customer.save()
+        with set_company(company):
+            mine = self._contract(customer, sla, account_manager=manager)
+            # The other manager's through the customer
+            theirs = self._contract(other_customer, sla)
+            for contract, party in [
+                    (mine, customer), (theirs, other_customer)]:
+                self._case(
+                    party, contract, dt.datetime(2026, 3, 2, 9, 0),
+                    kind='complaint')
+        context = dict(
+            _check_access=True, company=company.id,
+            from_date=dt.date(2026, 3, 1), to_date=dt.date(2026, 3, 31))
+        for user, expected in [
+                (manager, {mine}), (other, {theirs}),
+                (agent, {mine, theirs})]:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(**context):
+                for Model in [Compliance, Fulfilment]:
+                    self.assertEqual(
+                        {l.contract for l in Model.search([])}, expected,
+                        msg=(user.login, Model.__name__))
+                # The headline figure stays company-wide
+                self.assertEqual(
+                    Fulfilment.get_cct(
+                        company.id, context['from_date'],
+                        context['to_date'])[1], 2)
+
+    @with_transaction()
+    def test_contract_compliance_period(self):
+        "Test the SLA compliance of a contract follows the period chosen"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Contract = pool.get('sale.subscription')
+        company, customer, sla = self._setup()
+        with set_company(company):
             contract = self._contract(customer, sla)
-            with self.assertRaises(UserError) as cm:
-                Review.create([{
-                            'contract': contract.id,
-                            'date': dt.date(2025, 12, 31),
-                            }])
-            self.assertIn("start and end dates", cm.exception.message)
+            # Monday 2 March: answer by 9 March, answered on the 10th
+            late = self._case(
+                customer, contract, dt.datetime(2026, 3, 2, 9, 0),
+                kind='complaint')
+            # Wednesday 1 April: answer by 8 April, answered on the 2nd
+            in_time = self._case(
+                customer, contract, dt.datetime(2026, 4, 1, 9, 0),
+                kind='complaint')
+            for case, answered in [
+                    (late, dt.datetime(2026, 3, 10, 12, 0)),
+                    (in_time, dt.datetime(2026, 4, 2, 12, 0))]:
+                Case.write([case], {
+                        'state': 'answered',
+                        'first_response_date': answered,
+                        'answer_date': answered,
+                        })
+
+            def figure(from_date=None, to_date=None):
+                with Transaction().set_context(
+                        from_date=from_date, to_date=to_date):
+                    return Contract(contract.id).sla_compliance
+            self.assertEqual(
+                figure(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), 0.0)
+            self.assertEqual(
+                figure(dt.date(2026, 4, 1), dt.date(2026, 4, 30)), 100.0)
+            self.assertEqual(
+                figure(dt.date(2026, 3, 1), dt.date(2026, 4, 30)), 50.0)
+            # By default from 90 days before the end (today by default)
+            self.assertEqual(
+                figure(to_date=dt.date(2026, 6, 1)), 100.0)
+            self.assertEqual(
+                figure(to_date=dt.date(2026, 5, 31)), 50.0)
+            self.assertIsNone(figure(to_date=dt.date(2026, 2, 28)))
+
+    @with_transaction()
+    def test_prepare_reviews_together(self):
+        "Test preparing several reviews at once fills each its own period"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Review = pool.get('customer_care.service_review')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            a = self._contract(customer, sla)
+            b = self._contract(customer, sla)
+
+            def case(contract, received, answered, kind='complaint'):
+                case = self._case(customer, contract, received, kind=kind)
+                Case.write([case], {
+                        'state': 'answered',
+                        'first_response_date': answered,
+                        'answer_date': answered,
+                        })
+                return case
+            # Within target: answered the next day
+            a_jan = case(a, dt.datetime(2026, 1, 12, 9, 0),
+                dt.datetime(2026, 1, 13, 9, 0))
+            # Late: answered a month later
+            a_feb = case(a, dt.datetime(2026, 2, 2, 9, 0),
+                dt.datetime(2026, 3, 2, 9, 0))
+            a_petition = case(a, dt.datetime(2026, 2, 3, 9, 0),
+                dt.datetime(2026, 2, 4, 9, 0), kind='petition')
+            # Without target: listed, not measured
+            a_claim = case(a, dt.datetime(2026, 2, 4, 9, 0),
+                dt.datetime(2026, 2, 5, 9, 0), kind='claim')
+            b_feb = case(b, dt.datetime(2026, 2, 10, 9, 0),
+                dt.datetime(2026, 2, 11, 9, 0))
+            reviews = Review.create([{
+                        'contract': c.id, 'date': d,
+                        } for c, d in [
+                        (a, dt.date(2026, 2, 1)),
+                        (a, dt.date(2026, 3, 1)),
+                        (b, dt.date(2026, 3, 1)),
+                        ]])
+            Review.prepare(reviews)
+            january, february, other = reviews
+            self.assertEqual(
+                [(r.period_start, r.period_end) for r in reviews],
+                [(dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+                    (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+                    (dt.date(2026, 1, 1), dt.date(2026, 2, 28))])
+            self.assertEqual(
+                [(r.sla_cases, r.sla_within, r.sla_compliance)
+                    for r in reviews],
+                [(1, 1, 100.0), (2, 1, 50.0), (1, 1, 100.0)])
+            self.assertEqual(
+                sorted((l.kind, l.cases, l.within)
+                    for l in february.compliance_lines),
+                [('complaint', 1, 0), ('petition', 1, 1)])
+            self.assertEqual(
+                [sorted(r.cases) for r in reviews],
+                [[a_jan], sorted([a_feb, a_petition, a_claim]), [b_feb]])
+
+            # Prepared again, the lines are replaced
+            Review.schedule(reviews)
+            Review.prepare([february])
+            self.assertEqual(len(february.compliance_lines), 2)
 
     @with_transaction()
     def test_commitment_without_responsible(self):
@@ -267,6 +514,7 @@ class SlaTestCase(unittest.TestCase):
         "Test the CCT figure on a data set checked by hand"
         pool = Pool()
         Case = pool.get('customer_care.case')
+        Contract = pool.get('sale.subscription')
         Review = pool.get('customer_care.service_review')
         Commitment = pool.get('customer_care.service_review.commitment')
         Fulfilment = pool.get('customer_care.contract.fulfilment')
@@ -276,18 +524,25 @@ class SlaTestCase(unittest.TestCase):
         with set_company(company):
             # A: one case within target, one answered late: 50 % < 80 %
             a = self._contract(customer, sla)
-            # B: one case within target and a commitment met on time
+            # B: one case within target, one still running and a commitment
+            # met on time
             b = self._contract(customer, sla)
             # C: no case but a commitment met after its due date
             c = self._contract(customer, sla)
             # D: no SLA, not counted
             self._contract(customer)
+            # E: no case but an open commitment due in the period
+            e = self._contract(customer, sla)
+            # F: closed on 15 March, during the period, nothing due: counted
+            f = self._contract(customer, sla, end_date=dt.date(2026, 3, 15))
+            # G: closed on 15 February, before the period: not counted
+            g = self._contract(customer, sla, end_date=dt.date(2026, 2, 15))
+            Contract.write([f, g], {'state': 'closed'})
 
-            def case(contract, received, first, answered):
-                case = self._case(
-                    customer, contract, received, kind='complaint')
+            def case(contract, received, first, answered, kind='complaint'):
+                case = self._case(customer, contract, received, kind=kind)
                 Case.write([case], {
-                        'state': 'answered',
+                        'state': 'answered' if answered else 'analysis',
                         'first_response_date': first,
                         'answer_date': answered,
                         })
@@ -300,42 +555,78 @@ class SlaTestCase(unittest.TestCase):
                 dt.datetime(2026, 3, 10, 12, 0))
             case(b, received, dt.datetime(2026, 3, 2, 12, 0),
                 dt.datetime(2026, 3, 9, 12, 0))
+            # A petition of Tuesday 31 March answered at once but not yet
+            # answered: 10 business days (2 and 3 April are holidays) end on
+            # 16 April, after now: running, not measured
+            running = case(b, dt.datetime(2026, 3, 31, 9, 0),
+                dt.datetime(2026, 3, 31, 10, 0), None, kind='petition')
+            self.assertEqual(
+                running.sla_answer_deadline,
+                dt.datetime(2026, 4, 16, 23, 59, 59))
             # Received before the period: not measured
             case(a, dt.datetime(2026, 2, 2, 9, 0), None,
                 dt.datetime(2026, 3, 20, 9, 0))
 
-            def commitment(contract, due_date, met_date):
-                review = Review(contract=contract, date=dt.date(2026, 2, 27))
+            def commitment(contract, due_date, met_date=None,
+                    review_date=dt.date(2026, 2, 27)):
+                review = Review(contract=contract, date=review_date)
                 review.save()
                 commitment = Commitment(
                     review=review, description="Commitment",
                     responsible=user, due_date=due_date)
                 commitment.save()
-                Commitment.write([commitment], {
-                        'state': 'met', 'met_date': met_date})
+                if met_date:
+                    Commitment.write([commitment], {
+                            'state': 'met', 'met_date': met_date})
             commitment(b, dt.date(2026, 3, 20), dt.date(2026, 3, 20))
             commitment(c, dt.date(2026, 3, 20), dt.date(2026, 3, 23))
+            commitment(e, dt.date(2026, 3, 25))
+            # Due after the period: not counted
+            commitment(b, dt.date(2026, 4, 2),
+                review_date=dt.date(2026, 3, 27))
 
+            # Counted: A, B, C, E and F (D has no SLA, G ended before)
+            # A: 1 of 2 cases within target, 50 % < 80 %: not fulfilled
+            # B: 1 of 1 measured case within target (the running one is not
+            #    measured), its commitment due met on time: fulfilled
+            # C: its commitment was met late: not fulfilled
+            # E: its commitment due is still open: not fulfilled
+            # F: nothing measured, nothing due: fulfilled
+            # CCT = 2 / 5 x 100 = 40.0
             fulfilled, total, cct = Fulfilment.get_cct(
                 company.id, dt.date(2026, 3, 1), dt.date(2026, 3, 31),
                 now=now)
-            self.assertEqual((fulfilled, total, cct), (1, 3, 33.3))
+            self.assertEqual((fulfilled, total, cct), (2, 5, 40.0))
 
+            # The list is computed at the current time: fix it to now
+            clock = SimpleNamespace(
+                now=lambda: now, combine=dt.datetime.combine)
             with Transaction().set_context(
                     company=company.id, from_date=dt.date(2026, 3, 1),
-                    to_date=dt.date(2026, 3, 31)):
+                    to_date=dt.date(2026, 3, 31)), \
+                    patch.object(sla_module, 'dt', SimpleNamespace(
+                            datetime=clock, time=dt.time,
+                            timedelta=dt.timedelta)):
                 lines = {l.contract: l for l in Fulfilment.search([])}
-            self.assertEqual(set(lines), {a, b, c})
+            self.assertEqual(set(lines), {a, b, c, e, f})
             self.assertEqual(
                 (lines[a].cases, lines[a].within, lines[a].fulfilled),
                 (2, 1, False))
             self.assertEqual(lines[a].compliance, 50.0)
             self.assertEqual(
-                (lines[b].commitments, lines[b].commitments_on_time,
-                    lines[b].fulfilled),
-                (1, 1, True))
+                (lines[b].cases, lines[b].within, lines[b].commitments,
+                    lines[b].commitments_on_time, lines[b].fulfilled),
+                (1, 1, 1, 1, True))
             self.assertEqual(
                 (lines[c].commitments, lines[c].commitments_on_time,
                     lines[c].fulfilled),
                 (1, 0, False))
-
+            self.assertEqual(
+                (lines[e].cases, lines[e].commitments,
+                    lines[e].commitments_on_time, lines[e].fulfilled),
+                (0, 1, 0, False))
+            self.assertEqual(
+                (lines[f].cases, lines[f].commitments, lines[f].fulfilled),
+                (0, 0, True))
+            self.assertEqual(
+                sum(l.fulfilled for l in lines.values()), fulfilled)
