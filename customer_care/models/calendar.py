@@ -4,7 +4,8 @@
 
 A business day is a day that is neither a non-working weekday (Saturday and
 Sunday by default) nor a public holiday of the company's country (from the
-``holidays`` package) nor one of the company's own holidays.
+``holidays`` package) nor one of the company's own holidays. Business hours
+are the working hours (8:00 to 17:00 by default) of the business days.
 """
 import datetime as dt
 from functools import lru_cache
@@ -62,13 +63,18 @@ class BusinessCalendar:
     "Count business days and hours for one company"
 
     def __init__(self, country=None, subdivision=None,
-            non_working_days=(5, 6), extra_holidays=()):
+            non_working_days=(5, 6), extra_holidays=(),
+            day_start=dt.time(8), day_end=dt.time(17)):
         self.country = country
         self.subdivision = subdivision
         self.non_working_days = frozenset(int(d) for d in non_working_days)
         if len(self.non_working_days) >= 7:
             raise ValueError("At least one weekday must be a working day")
         self.extra_holidays = frozenset(extra_holidays)
+        if day_start >= day_end:
+            raise ValueError("The working day must start before it ends")
+        self.day_start = day_start
+        self.day_end = day_end
 
     def is_holiday(self, date):
         return (date in self.extra_holidays
@@ -116,14 +122,39 @@ class BusinessCalendar:
         "Return `datetime` plus `hours` clock hours (emergencies never wait)"
         return datetime + dt.timedelta(hours=hours)
 
+    def add_business_hours(self, datetime, hours):
+        """Return the moment `hours` business hours after `datetime`.
+
+        Only the working hours (from day_start to day_end) of business days
+        count: a term started in the evening, on a weekend or on a holiday
+        starts counting at the beginning of the next working day.
+        """
+        remaining = dt.timedelta(hours=hours)
+        current = datetime
+        while True:
+            date = current.date()
+            end = dt.datetime.combine(date, self.day_end)
+            if self.is_business_day(date) and current < end:
+                current = max(current, dt.datetime.combine(
+                        date, self.day_start))
+                if remaining <= end - current:
+                    return current + remaining
+                remaining -= end - current
+            current = dt.datetime.combine(
+                date + dt.timedelta(days=1), self.day_start)
+
     def deadline(self, received, duration, unit):
         """Return the (due date, deadline) of a term starting at `received`.
 
         `unit` is 'day' (business days, the deadline is the end of the due
-        date) or 'hour' (clock hours).
+        date), 'business_hour' (working hours of business days) or 'hour'
+        (clock hours).
         """
-        if unit == 'hour':
-            deadline = self.add_hours(received, duration)
+        if unit in {'hour', 'business_hour'}:
+            if unit == 'hour':
+                deadline = self.add_hours(received, duration)
+            else:
+                deadline = self.add_business_hours(received, duration)
             return deadline.date(), deadline
         due_date = self.add_days(received.date(), duration)
         return due_date, dt.datetime.combine(due_date, dt.time(23, 59, 59))
@@ -206,6 +237,8 @@ def get_calendar(company=None):
         'subdivision': config.holiday_subdivision,
         'non_working_days': tuple(config.non_working_days or ()),
         'extra_holidays': tuple(extra),
+        'day_start': config.business_day_start or dt.time(8),
+        'day_end': config.business_day_end or dt.time(17),
         }
     _calendar_cache.set(key, arguments)
     return BusinessCalendar(**arguments)

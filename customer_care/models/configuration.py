@@ -1,5 +1,7 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.modules.company.model import (
@@ -59,6 +61,13 @@ class Configuration(
     non_working_days = fields.MultiSelection(
         WEEKDAYS, "Non-Working Days", sort=False,
         help="The weekdays that are not business days.")
+    business_day_start = fields.Time(
+        "Business Day Start", required=True,
+        help="When the working hours of a business day start: the SLA "
+        "targets in business hours count only the working hours.")
+    business_day_end = fields.Time(
+        "Business Day End", required=True,
+        help="When the working hours of a business day end.")
 
     @classmethod
     def multivalue_model(cls, field):
@@ -91,6 +100,14 @@ class Configuration(
         return ('5', '6')
 
     @classmethod
+    def default_business_day_start(cls):
+        return dt.time(8)
+
+    @classmethod
+    def default_business_day_end(cls):
+        return dt.time(17)
+
+    @classmethod
     def on_modification(cls, mode, configurations, field_names=None):
         super().on_modification(mode, configurations, field_names=field_names)
         _calendar_cache.clear()
@@ -103,6 +120,13 @@ class Configuration(
                 if len(configuration.non_working_days or ()) >= 7:
                     raise ConfigurationValidationError(gettext(
                             'customer_care.msg_configuration_no_working_day'))
+        if field_names is None or (
+                {'business_day_start', 'business_day_end'} & field_names):
+            for configuration in configurations:
+                if (configuration.business_day_start
+                        >= configuration.business_day_end):
+                    raise ConfigurationValidationError(gettext(
+                            'customer_care.msg_configuration_business_hours'))
         if field_names is None or (
                 {'holiday_country', 'holiday_subdivision'} & field_names):
             for configuration in configurations:

@@ -25,6 +25,9 @@ from .calendar import get_calendar, to_local, to_utc
 from .case import KINDS, PRIORITIES, TERM_UNITS
 from .exceptions import SlaValidationError
 
+# The units of the SLA targets: besides the units of the legal terms,
+# business hours (the working hours of the business days)
+SLA_UNITS = TERM_UNITS + [('business_hour', "Business Hours")]
 SLA_STATUSES = [
     (None, ""),
     ('running', "Running"),
@@ -95,13 +98,13 @@ class Target(ModelSQL, ModelView):
         domain=[('response_duration', '>', 0)],
         help="The time to leave the registered state.")
     response_unit = fields.Selection(
-        TERM_UNITS, "Unit", required=True, sort=False)
+        SLA_UNITS, "Unit", required=True, sort=False)
     answer_duration = fields.Integer(
         "Answer", required=True,
         domain=[('answer_duration', '>', 0)],
         help="The time to answer the case.")
     answer_unit = fields.Selection(
-        TERM_UNITS, "Unit", required=True, sort=False)
+        SLA_UNITS, "Unit", required=True, sort=False)
 
     @classmethod
     def __setup__(cls):

@@ -123,6 +123,56 @@ class SlaTestCase(unittest.TestCase):
                 dt.datetime(2026, 11, 24, 23, 59, 59))
 
     @with_transaction()
+    def test_sla_business_hours_weekend_and_holiday(self):
+        "Test the targets in business hours count only working hours"
+        pool = Pool()
+        Configuration = pool.get('customer_care.configuration')
+        Target = pool.get('customer_care.sla.target')
+        company, customer, sla = self._setup()
+        Target.create([{
+                    'sla': sla.id, 'kind': 'claim',
+                    'response_duration': 4, 'response_unit': 'business_hour',
+                    'answer_duration': 12, 'answer_unit': 'business_hour',
+                    }])
+        with set_company(company):
+            contract = self._contract(customer, sla)
+            # Friday 13 November 2026 at 15:00: 2 working hours left that
+            # day (8:00 to 17:00); Monday 16 is a holiday in Colombia
+            case = self._case(
+                customer, contract, dt.datetime(2026, 11, 13, 15, 0),
+                kind='claim')
+            # 2 hours on Friday + 2 on Tuesday 17 from 8:00
+            self.assertEqual(
+                case.sla_response_deadline, dt.datetime(2026, 11, 17, 10, 0))
+            # 2 hours on Friday + 9 on Tuesday + 1 on Wednesday 18
+            self.assertEqual(
+                case.sla_answer_deadline, dt.datetime(2026, 11, 18, 9, 0))
+            # Received on Saturday evening: counting starts on Monday 23
+            case = self._case(
+                customer, contract, dt.datetime(2026, 11, 21, 20, 0),
+                kind='claim')
+            self.assertEqual(
+                case.sla_response_deadline, dt.datetime(2026, 11, 23, 12, 0))
+
+            # Other working hours: 7:00 to 12:00
+            configuration = Configuration(1)
+            configuration.business_day_start = dt.time(7)
+            configuration.business_day_end = dt.time(12)
+            configuration.save()
+            case = self._case(
+                customer, contract, dt.datetime(2026, 11, 13, 10, 0),
+                kind='claim')
+            # 2 hours on Friday (to 12:00) + 2 on Tuesday from 7:00
+            self.assertEqual(
+                case.sla_response_deadline, dt.datetime(2026, 11, 17, 9, 0))
+
+            # A working day that ends before it starts is refused
+            configuration.business_day_end = dt.time(7)
+            with self.assertRaises(UserError) as error:
+                configuration.save()
+            self.assertIn("start before it ends", str(error.exception))
+
+    @with_transaction()
     def test_sla_none_without_target(self):
         "Test a case of a kind without target has no SLA deadline"
         company, customer, sla = self._setup()
