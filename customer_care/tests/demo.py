@@ -249,7 +249,7 @@ CONTRACTS = {
 SLAS = {
     'oro': ("Oro industrial", 90, [
             ('complaint', None, 1, 'day', 5, 'day'),
-            ('complaint', 'high', 4, 'hour', 2, 'day'),
+            ('complaint', 'high', 4, 'business_hour', 2, 'day'),
             ('claim', None, 1, 'day', 10, 'day'),
             ('petition', None, 2, 'day', 10, 'day'),
             ]),
