@@ -15,12 +15,13 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If, PYSONEncoder
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .calendar import get_calendar, to_local, to_utc
 from .exceptions import CaseError, CaseValidationError, ExtensionError
+from .ir import open_records
 from .notify import notify_customer, notify_users
 from .reminder import ReminderMixin
 
@@ -851,17 +852,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         "Create an improvement action from each case and open them"
         pool = Pool()
         Action = pool.get('customer_care.action')
-        IrAction = pool.get('ir.action')
-        ModelData = pool.get('ir.model.data')
-        actions = Action.create_from_origin(cases)
-        action, = IrAction.get_action_values('ir.action.act_window', [
-                ModelData.get_id('customer_care', 'act_action_form')])
-        ids = [a.id for a in actions]
-        action['res_id'] = ids
-        action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
-        # Open the form of the new action first
-        action['views'].reverse()
-        return action
+        return open_records(
+            'act_action_form', Action.create_from_origin(cases))
 
     @classmethod
     @ModelView.button_action('customer_care.wizard_case_extend')

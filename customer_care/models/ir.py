@@ -1,7 +1,23 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import PYSONEncoder
 from trytond.transaction import Transaction
+
+
+def open_records(xml_id, records):
+    """Return the values of the window action xml_id (of customer_care)
+    showing only records, the form first (for a button that creates them)"""
+    pool = Pool()
+    Action = pool.get('ir.action')
+    ModelData = pool.get('ir.model.data')
+    action, = Action.get_action_values('ir.action.act_window', [
+            ModelData.get_id('customer_care', xml_id)])
+    ids = [r.id for r in records]
+    action['res_id'] = ids
+    action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
+    action['views'].reverse()
+    return action
 
 
 class Cron(metaclass=PoolMeta):

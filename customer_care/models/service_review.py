@@ -22,12 +22,13 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If, PYSONEncoder
+from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .case import KINDS
 from .exceptions import ReviewError, ReviewValidationError
+from .ir import open_records
 from .reminder import ReminderMixin
 from .report import CareReport
 from .sla import compliance, sla_case_query
@@ -434,17 +435,7 @@ class Review(ReminderMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     def register_case(cls, reviews):
         "Register a complaint case for the customer of each review and open it"
-        pool = Pool()
-        IrAction = pool.get('ir.action')
-        ModelData = pool.get('ir.model.data')
-        cases = cls.create_cases(reviews)
-        action, = IrAction.get_action_values('ir.action.act_window', [
-                ModelData.get_id('customer_care', 'act_case_form')])
-        ids = [c.id for c in cases]
-        action['res_id'] = ids
-        action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
-        action['views'].reverse()
-        return action
+        return open_records('act_case_form', cls.create_cases(reviews))
 
     @classmethod
     def create_cases(cls, reviews, **values):

@@ -7,7 +7,9 @@ improvement action, whose origin it is.
 """
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval, PYSONEncoder
+from trytond.pyson import Bool, Eval
+
+from .ir import open_records
 
 
 class Meeting(ModelSQL, ModelView):
@@ -111,21 +113,12 @@ class Idea(ModelSQL, ModelView):
         "Create a draft improvement action from each idea and open them"
         pool = Pool()
         Action = pool.get('customer_care.action')
-        IrAction = pool.get('ir.action')
-        ModelData = pool.get('ir.model.data')
         ideas = [i for i in ideas if not i.action]
         actions = Action.create_from_origin(ideas, kind='improvement')
         for idea, action in zip(ideas, actions):
             idea.action = action
         cls.save(ideas)
-        action, = IrAction.get_action_values('ir.action.act_window', [
-                ModelData.get_id('customer_care', 'act_action_form')])
-        ids = [a.id for a in actions]
-        action['res_id'] = ids
-        action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
-        # Open the form of the new action first
-        action['views'].reverse()
-        return action
+        return open_records('act_action_form', actions)
 
     @classmethod
     def copy(cls, ideas, default=None):
