@@ -332,6 +332,9 @@ class Check(Workflow, ModelSQL, ModelView):
         fields.Selection(KINDS, "Kind"), 'get_case_field')
     answered = fields.DateTime(
         "Answered", readonly=True, help="When the case was answered.")
+    answer = fields.Function(
+        fields.Text("Answer", help="The answer the customer was given."),
+        'get_case_field')
     age = fields.Function(
         fields.Integer("Age", help="Days since the case was answered."),
         'get_age')
@@ -486,6 +489,10 @@ class Check(Workflow, ModelSQL, ModelView):
 
     def get_case_field(self, name):
         return getattr(self.case, name)
+
+    def get_email_recipients(self):
+        "Return the default recipients of the e-mails written from the check"
+        return self.case.get_email_recipients()
 
     @classmethod
     def get_age(cls, checks, name):
