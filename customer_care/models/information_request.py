@@ -101,6 +101,15 @@ class InformationRequest(ReminderMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            # The asker's form shows the answer only once it is given
+            ('/form//group[@id="answer_received"]', 'states', {
+                    'invisible': Eval('state') == 'requested',
+                    }),
+            ]
+
+    @classmethod
     def default_state(cls):
         return 'requested'
 
