@@ -22,7 +22,8 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .calendar import get_calendar, to_local, to_utc
 from .exceptions import CaseError, CaseValidationError, ExtensionError
 from .ir import open_records
-from .notify import notify_customer, notify_users
+from .notify import (
+    customer_address, customer_message, notify_customer, notify_users)
 from .reminder import ReminderMixin
 
 KINDS = [
@@ -364,6 +365,11 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                     'readonly': ~Eval('answer'),
                     'icon': 'tryton-ok',
                     'depends': ['state', 'answer'],
+                    },
+                'send_answer': {
+                    'invisible': ~Eval('state').in_(['analysis', 'assigned']),
+                    'icon': 'tryton-send',
+                    'depends': ['state'],
                     },
                 'reopen': {
                     'invisible': Eval('state') != 'answered',
@@ -759,6 +765,8 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     def respond(cls, cases):
         pool = Pool()
         SatisfactionRule = pool.get('customer_care.satisfaction.rule')
+        AnswerLetter = pool.get(
+            'customer_care.case.answer_letter', type='report')
         now = dt.datetime.now()
         for case in cases:
             if not (case.answer or '').strip():
@@ -772,14 +780,44 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         for case in cases:
             notify_customer(
                 case,
-                'customer_care.msg_case_answer_subject',
-                'customer_care.msg_case_answer_body',
-                case=case.rec_name,
-                subject=case.subject,
-                answer=case.answer,
-                company=case.company.rec_name)
+                *case._answer_messages(),
+                attachments=lambda case=case: [
+                    AnswerLetter.attachment(case)],
+                **case._answer_variables())
         # After the answer is saved: the checks copy its date
         SatisfactionRule.apply(cases)
+
+    def answer_recipient(self):
+        "Return the address the answer is e-mailed to, or None"
+        return customer_address(self)
+
+    def _answer_messages(self):
+        return (
+            'customer_care.msg_case_answer_subject',
+            'customer_care.msg_case_answer_body')
+
+    def _answer_variables(self):
+        return {
+            'case': self.rec_name,
+            'subject': self.subject,
+            'answer': self.answer,
+            'company': self.company.rec_name,
+            }
+
+    def answer_email(self):
+        "Return the subject and the body of the e-mail of the answer"
+        return customer_message(
+            self, *self._answer_messages(), **self._answer_variables())
+
+    def get_email_recipients(self):
+        "Return the default recipients of the e-mails written from the case"
+        return list(filter(None, [customer_address(self)]))
+
+    @classmethod
+    @ModelView.button_action('customer_care.wizard_case_respond')
+    def send_answer(cls, cases):
+        "Show the answer, its recipient and its letter before sending it"
+        pass
 
     @classmethod
     def _check_information_answered(cls, case):

@@ -1,5 +1,6 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import PYSONEncoder
 from trytond.transaction import Transaction
@@ -55,3 +56,24 @@ class Rule(metaclass=PoolMeta):
         context = super()._get_context(model_name)
         context['user_id'] = Transaction().user
         return context
+
+
+class EmailTemplate(metaclass=PoolMeta):
+    __name__ = 'ir.email.template'
+
+    @classmethod
+    def get_default(cls, model, record):
+        """Address the e-mail written from a record to its customer only
+
+        Tryton proposes every user, employee and party the record refers
+        to (the responsible user next to the customer); a record that
+        writes to its customer says to whom with get_email_recipients."""
+        pool = Pool()
+        values = super().get_default(model, record)
+        Model = pool.get(model)
+        if hasattr(Model, 'get_email_recipients'):
+            try:
+                values['to'] = Model(int(record)).get_email_recipients()
+            except AccessError:
+                pass
+        return values

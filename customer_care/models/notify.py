@@ -9,15 +9,19 @@ record it is about.
 """
 import datetime as dt
 import json
+import mimetypes
 import textwrap
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr
+from urllib.parse import quote
 
 import trytond.config as config
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction
+from trytond.url import http_host
 
 
 def _language(record):
@@ -38,18 +42,57 @@ def _message(msg_id, language, **variables):
         return gettext(msg_id, **variables)
 
 
-def send_email(to, subject, body, resource=None):
-    "Send an e-mail after commit and record it as ir.email of resource"
+def web_base_url():
+    """Return the address the links in e-mails start with, without a
+    trailing slash: the Web Address of the configuration when it has one,
+    else the server's own ([web] hostname, or the host of the request)."""
+    pool = Pool()
+    Configuration = pool.get('customer_care.configuration')
+    url = getattr(Configuration(1), 'web_base_url', None) or ''
+    return (url.strip() or http_host()).rstrip('/')
+
+
+def record_url(record):
+    "Return the address of the record in the web client (sao's URL scheme)"
+    database = Transaction().database.name
+    return (f'{web_base_url()}/#{quote(database)}/model/'
+        f'{record.__name__}/{record.id}')
+
+
+def record_links(records, language):
+    "Return the lines giving the web client's address of each record"
+    if not records:
+        return ''
+    lines = [_message('customer_care.msg_email_record_links', language)]
+    lines.extend(f'{r.rec_name}: {record_url(r)}' for r in records)
+    return '\n'.join(lines)
+
+
+def send_email(to, subject, body, resource=None, attachments=None):
+    """Send an e-mail after commit and record it as ir.email of resource
+
+    attachments is a list of (file name, data); they are also attached to
+    the ir.email, as Tryton's e-mail dialog does."""
     pool = Pool()
     Email = pool.get('ir.email')
+    Attachment = pool.get('ir.attachment')
     msg = EmailMessage()
     msg['From'] = config.get('email', 'from')
     msg['To'] = to
     msg['Subject'] = subject
     msg.set_content(body)
+    for name, data in attachments or []:
+        ctype = mimetypes.guess_type(name)[0] or 'application/octet-stream'
+        maintype, subtype = ctype.split('/', 1)
+        msg.add_attachment(
+            data, maintype=maintype, subtype=subtype, filename=name)
     send_message_transactional(msg)
     email = Email.from_message(msg, body=body, resource=resource)
     email.save()
+    if attachments:
+        Attachment.save([
+                Attachment(resource=email, name=name, data=data)
+                for name, data in attachments])
     return email
 
 
@@ -57,7 +100,8 @@ def notify_users(users, records, subject_msg, body_msg, **variables):
     """Notify each user about the records, in the client and by e-mail.
 
     subject_msg and body_msg are ir.message ids, written in the language of
-    each user with the variables.
+    each user with the variables. The notification opens the records; the
+    e-mail ends with their addresses in the web client.
     """
     pool = Pool()
     Notification = pool.get('res.notification')
@@ -79,7 +123,9 @@ def notify_users(users, records, subject_msg, body_msg, **variables):
                 ))
         if user.email:
             send_email(
-                formataddr((user.name or '', user.email)), subject, body,
+                formataddr((user.name or '', user.email)), subject,
+                '\n\n'.join(filter(None, [
+                            body, record_links(records, language)])),
                 # ir.email requires a resource: about several records, the
                 # e-mail is kept on the user it was sent to
                 resource=records[0] if len(records) == 1 else user)
@@ -87,24 +133,52 @@ def notify_users(users, records, subject_msg, body_msg, **variables):
     return notifications
 
 
-def notify_customer(record, subject_msg, body_msg, **variables):
-    """E-mail the customer of the record (a case), in the customer's language.
-
-    Return the ir.email, or None when there is no e-mail address.
-    """
+def customer_address(record):
+    """Return the address to write to the customer of the record (a case):
+    its contact e-mail, else the customer's e-mail; None without any"""
     address = record.contact_email or record.customer.email
     if not address:
         return None
-    language = _language(record.customer)
-    subject = _message(subject_msg, language, **variables)
-    body = _message(body_msg, language, **variables)
     name = record.contact_name or record.customer.name or ''
+    try:
+        # Readable, not encoded: the e-mail encodes it when sent
+        return str(Address(display_name=name, addr_spec=address.strip()))
+    except (ValueError, IndexError):
+        return formataddr((name, address))
+
+
+def customer_message(record, subject_msg, body_msg, **variables):
+    "Return the subject and the body to the customer, in their language"
+    language = _language(record.customer)
+    return (
+        _message(subject_msg, language, **variables),
+        _message(body_msg, language, **variables))
+
+
+def notify_customer(
+        record, subject_msg, body_msg, attachments=None, **variables):
+    """E-mail the customer of the record (a case), in the customer's language.
+
+    attachments is a list of (file name, data), or a function returning it
+    (called only when there is an address).
+    The customer has no access to the web client: the e-mail quotes the
+    record but has no link to it.
+    Return the ir.email, or None when there is no e-mail address.
+    """
+    address = customer_address(record)
+    if not address:
+        return None
+    subject, body = customer_message(
+        record, subject_msg, body_msg, **variables)
+    if callable(attachments):
+        attachments = attachments()
     return send_email(
-        formataddr((name, address)), subject, body, resource=record)
+        address, subject, body, resource=record, attachments=attachments)
 
 
 def notify_address(address, record, subject_msg, body_msg, **variables):
     "E-mail an address (of a team) about the record, in the company language"
     subject = _message(subject_msg, None, **variables)
     body = _message(body_msg, None, **variables)
+    body = '\n\n'.join([body, record_links([record], None)])
     return send_email(address, subject, body, resource=record)

@@ -12,7 +12,7 @@ from genshi.core import Markup
 from trytond.i18n import gettext
 from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
-from trytond.tools import file_open
+from trytond.tools import file_open, slugify
 from trytond.transaction import Transaction
 
 from .calendar import to_local
@@ -72,6 +72,37 @@ class AnswerLetter(CaseReport):
             raise ReportError(gettext(
                     'customer_care.msg_report_answer_letter_unanswered',
                     case=case.rec_name))
+
+    @classmethod
+    def _customer_context(cls, case):
+        "The context that names the letter in the customer's language"
+        lang = case.customer.lang
+        return Transaction().set_context(
+            language=lang.code if lang else None)
+
+    @classmethod
+    def attachment_name(cls, case):
+        "Return the file name of the letter of case e-mailed to the customer"
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        ModelData = pool.get('ir.model.data')
+        with cls._customer_context(case):
+            action = ActionReport(ModelData.get_id(
+                    'customer_care', 'report_answer_letter'))
+            title = action.name
+        return f'{slugify(f"{title}-{case.number}")}.pdf'
+
+    @classmethod
+    def attachment(cls, case):
+        "Return the (file name, PDF) of the answer letter of case"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        with cls._customer_context(case):
+            _, content, _, _ = cls.execute([case.id], {
+                    'action_id': ModelData.get_id(
+                        'customer_care', 'report_answer_letter'),
+                    })
+        return cls.attachment_name(case), bytes(content)
 
 
 class RegulatorCertificate(CaseReport):
