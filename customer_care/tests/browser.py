@@ -547,22 +547,42 @@ class Sao:
         "The form of the current tab"
         return self.tab.locator('.form').first
 
-    def field(self, name):
-        "The input, select or textarea of field name in the current form"
-        return self.form.locator(
+    def field(self, name, within=None):
+        """The input, select or textarea of field name in the current form
+        (or in within, e.g. a dialog)"""
+        return (within or self.form).locator(
             f':is(input, select, textarea)[name="{name}"]').first
+
+    def one2many(self, label):
+        "The visible One2Many (or Many2Many) widget titled label"
+        return self.tab.locator(
+            '.form-one2many:visible, .form-many2many:visible',
+            has_text=label).first
 
     def button(self, label):
         "The form button labelled label in the current tab"
         return self.tab.get_by_role('button', name=label, exact=True).first
 
+    def toolbar(self, id_):
+        """The toolbar button id_ of the current tab: new_, save, switch,
+        reload, delete_, attach, print, action, relate, email..."""
+        return self.tab.locator(f'button#{id_}').first
+
     def notebook_tab(self, label):
         "The notebook page tab labelled label in the current tab"
         return self.tab.get_by_role('tab', name=label, exact=True).first
 
+    def dialogs(self):
+        "The visible modal dialogs, the topmost last"
+        return self.page.locator('.modal-dialog:visible')
+
     def dialog(self):
-        "The topmost visible modal dialog"
-        return self.page.locator('.modal-dialog:visible').last
+        """The topmost visible modal dialog, now (a dialog opened over it
+        later does not change which one this is)"""
+        count = self.dialogs().count()
+        if count:
+            return self.dialogs().nth(count - 1)
+        return self.dialogs().last
 
     def rows(self):
         "The rows of the current tab's list"
@@ -629,25 +649,30 @@ class Sao:
         self.page.keyboard.press(key)
         self.idle()
 
-    def select(self, name, label):
+    def select(self, name, label, within=None):
         "Pick the option labelled label in the selection field name"
-        self.field(name).select_option(label=label)
+        self.field(name, within).select_option(label=label)
         self.idle()
 
-    def many2one(self, name, text):
+    def many2one(self, name, text, within=None):
         """Type text in the Many2One field name and pick the record.
 
         sao searches on Tab: one match fills the field, several open the
         search dialog, where the first row whose text contains text is
         chosen."""
-        field = self.field(name)
+        from playwright.sync_api import expect
+        field = self.field(name, within)
+        dialogs = self.dialogs().count()
         self.type(field, text, clear=True)
         self.page.keyboard.press('Tab')
         self.idle()
-        dialog = self.dialog()
-        if dialog.count():
+        if self.dialogs().count() > dialogs:
+            dialog = self.dialog()
             row = dialog.locator('.treeview tbody tr', has_text=text).first
-            row.dblclick()
+            self.click(row.locator('td').nth(1))
+            self.idle()
+            self.click(dialog.get_by_role('button', name='Aceptar'))
+            expect(self.dialogs()).to_have_count(dialogs)
             self.idle()
 
     def open_menu(self, *path):
@@ -680,19 +705,45 @@ class Sao:
                 'tab', name=re.compile('^' + re.escape(label))).first)
         self.idle()
 
+    def search(self, text):
+        "Type text in the list's search box (FILTROS) and press Enter"
+        entry = self.tab.get_by_placeholder("Buscar").first
+        self.type(entry, text, clear=True)
+        self.press('Enter')
+
     def row(self, text):
         "The first row of the current list that shows text"
         return self.tab.locator('.treeview tbody tr', has_text=text).first
 
-    def open_row(self, text, list_tab=None):
+    def open_row(self, text, list_tab=None, search=False):
         """Open the record of the list row that shows text (double-click),
-        after clicking the list's tab whose name starts with list_tab"""
+        after clicking the list's tab whose name starts with list_tab and,
+        with search, searching text"""
         if list_tab:
             self.list_tab(list_tab)
-        cell = self.tab.locator(
-            '.treeview tbody tr td', has_text=text).first
-        cell.wait_for()
-        cell.dblclick()
+        if search:
+            self.search(text)
+        row = self.row(text)
+        row.wait_for()
+        # not a link cell (a click on it opens the linked record) nor the
+        # selection box
+        cell = row.locator('td[headers]:not(:has(a, button, input))'
+            ':visible').first
+        if not cell.count():
+            cell = row.locator('td', has_text=text).first
+        # A person's double click near the start of the cell (a
+        # Playwright dblclick at its centre sometimes opened a second tab)
+        cell.scroll_into_view_if_needed()
+        box = cell.bounding_box()
+        self.page.mouse.dblclick(
+            box['x'] + min(10, box['width'] / 2),
+            box['y'] + box['height'] / 2, delay=40)
+        self.form.wait_for()
+        self.idle()
+
+    def new_record(self):
+        "Press the toolbar's New and wait for the empty form"
+        self.click(self.toolbar('new_'))
         self.form.wait_for()
         self.idle()
 
@@ -725,6 +776,16 @@ class Sao:
         self.click(dialog.get_by_role('button', name=label).first)
         self.idle()
         return text
+
+    def dialog_ok(self, dialog=None):
+        """Press the main button of the dialog (Añadir, Aceptar, Guardar...)
+        and wait until it is closed"""
+        from playwright.sync_api import expect
+        dialog = dialog or self.dialog()
+        count = self.dialogs().count()
+        self.click(dialog.locator('.modal-footer .btn-primary').first)
+        expect(self.dialogs()).to_have_count(count - 1)
+        self.idle()
 
     def save(self):
         "Save the current record (Ctrl+S) and wait for sao"
