@@ -19,6 +19,7 @@ from .exceptions import CaseError
 class RespondStart(ModelView):
     "Send the Answer of a Case"
     __name__ = 'customer_care.case.respond.start'
+    __string__ = "Send the Answer"
 
     case = fields.Many2One('customer_care.case', "Case", readonly=True)
     to = fields.Char(
