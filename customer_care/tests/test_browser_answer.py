@@ -147,6 +147,9 @@ def test_information_request_forms(desktop, rpc):
     sao.many2one('user', "Diana Castro", within=dialog)
     sao.type(sao.field('question', within=dialog), question)
     sao.press('Tab')
+    if os.environ.get('CC_DOC_SCREENSHOTS'):
+        sao.page.screenshot(
+            path=os.path.join(IMAGES, 'information_request_ask.png'))
     sao.dialog_ok(dialog)
     sao.save()
 
@@ -166,3 +169,26 @@ def test_information_request_forms(desktop, rpc):
     sao.open_notebook("Solicitudes de información")
     widget = sao.one2many("Solicitudes de información")
     expect(widget.locator('tbody tr', has_text=answer)).to_have_count(1)
+
+
+def test_check_shows_answer(desktop, rpc):
+    "The satisfaction check of an answered complaint shows its answer"
+    agent = rpc('agente')
+    case, number = make_case(agent, "Medidor ruidoso")
+    answer = unique("Cambiamos el regulador de su medidor")
+    agent.write(CASE, [case], {'answer': answer})
+    agent.execute(CASE, 'respond', [case])
+    check, = agent.search(
+        'customer_care.satisfaction.check', [('case', '=', case)])
+    sao = desktop
+    sao.login('agente')
+    sao.page.goto(f'{sao.server.url}#{sao.server.database}'
+        f'/model/customer_care.satisfaction.check/{check}')
+    sao.form.wait_for()
+    sao.idle()
+    field = sao.field('answer')
+    expect(field).to_have_value(answer)
+    expect(field).not_to_be_editable()
+    if os.environ.get('CC_DOC_SCREENSHOTS'):
+        sao.page.screenshot(
+            path=os.path.join(IMAGES, 'satisfaction_check_form.png'))
