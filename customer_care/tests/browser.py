@@ -754,19 +754,36 @@ class Sao:
 
     def click_button(self, label, confirm=False, hold=0, quick=False,
             tap=False):
-        """Press the form button label; with confirm, accept its dialog
-        (Aceptar / Sí) and return the dialog's text."""
+        """Press the form button label and wait until the server ran it;
+        with confirm, accept its dialog (Aceptar / Sí) and return the
+        dialog's text. The calls the click sent are calls(start) with start
+        = last_click_calls."""
         start = len(self.rpc_log)
         button = self.button(label)
         from playwright.sync_api import expect
         expect(button).to_be_enabled()
+        method = button.get_attribute('name')
         self.click(button, hold=hold, quick=quick, tap=tap)
         text = None
         if confirm:
             text = self.accept_dialog()
+        if method:
+            # sao calls model.<model>.<button name> (after saving)
+            self.wait_call(method, start)
         self.idle()
         self.last_click_calls = start
         return text
+
+    def wait_call(self, method, start=0, timeout=TIMEOUT):
+        """Wait until the page sent a JSON-RPC call to a method named
+        method since rpc_log[start] (the answer: see idle)"""
+        deadline = time.monotonic() + timeout / 1000
+        while not any(c.get('method', '').endswith('.' + method)
+                for c in self.rpc_log[start:]):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"sao did not call {method}: "
+                    f"{self.message() or 'no message shown'}")
+            self.page.wait_for_timeout(25)
 
     def accept_dialog(self, label=re.compile(r'^(Aceptar|Sí|OK)$', re.I)):
         "Wait for a modal dialog, press its Aceptar button; return its text"
@@ -787,10 +804,25 @@ class Sao:
         expect(self.dialogs()).to_have_count(count - 1)
         self.idle()
 
-    def save(self):
-        "Save the current record (Ctrl+S) and wait for sao"
+    def save(self, timeout=TIMEOUT):
+        """Save the current record (Ctrl+S): wait until sao sent its create
+        or write and got the answer; fail with the text of the dialog sao
+        shows instead (e.g. a required field left empty)."""
+        start = len(self.rpc_log)
         self.page.keyboard.press('Control+s')
+        deadline = time.monotonic() + timeout / 1000
+        while not any(c['method'].endswith(('.create', '.write'))
+                for c in self.rpc_log[start:]):
+            message = self.message()
+            if message:
+                raise AssertionError(f"saving was refused: {message}")
+            if time.monotonic() > deadline:
+                raise AssertionError("sao sent no create or write")
+            self.page.wait_for_timeout(50)
         self.idle()
+        message = self.message()
+        if message:
+            raise AssertionError(f"saving was refused: {message}")
 
     def message(self):
         "The text of a visible modal dialog (e.g. an error), or None"

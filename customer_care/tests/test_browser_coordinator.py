@@ -32,6 +32,7 @@ def test_add_routing_rule(desktop, rpc):
     sao.type(sao.field('keywords'), keyword)
     sao.press('Tab')
     sao.many2one('team', "Facturación y Recaudo")
+    assert sao.field('name').input_value() == name
     sao.save()
 
     coordinator = rpc('coordinador')
