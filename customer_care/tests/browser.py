@@ -23,7 +23,9 @@ Running them::
   need, look records up by a unique text), other modules don't.
 - The server's log is ``.cache/browser/logs/<module>.log``; when a test
   fails, every page it had open is saved as
-  ``.cache/browser/screenshots/<test>-<n>.png``.
+  ``.cache/browser/screenshots/<test>-<n>.png``, with the JSON-RPC calls
+  the page sent in ``<test>-<n>-rpc.txt`` (the folder is emptied when a
+  run starts).
 - On PostgreSQL (``TRYTOND_DATABASE_URI=postgresql://...``) the browser
   tests are skipped: they run on SQLite only. When Chromium
   (``/usr/bin/chromium``, or ``CHROMIUM``) or ``.sao/package`` is missing
@@ -278,6 +280,7 @@ class Server:
         self.sink = mailsink.start(str(self.mail_dir))
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log = LOGS / f'{name}.log'
+        self.log.write_text('')  # the log of this run only
         self.process = None
         self._sessions = {}
 
@@ -842,24 +845,31 @@ class Sao:
 PAGES_KEY = '_customer_care_pages'
 
 
-def track(item, page):
-    "Remember that the test item has page open (for the screenshots)"
-    pages = getattr(item, PAGES_KEY, None)
-    if pages is None:
-        pages = []
-        setattr(item, PAGES_KEY, pages)
-    pages.append(page)
+def track(item, sao):
+    "Remember that the test item has sao's page open (for the screenshots)"
+    saos = getattr(item, PAGES_KEY, None)
+    if saos is None:
+        saos = []
+        setattr(item, PAGES_KEY, saos)
+    saos.append(sao)
 
 
 def screenshot_failure(item):
-    "Save every open page of the failed test item; return the paths"
+    """Save every open page of the failed test item as <test>-<n>.png, and
+    the JSON-RPC calls it sent as <test>-<n>-rpc.txt; return the paths"""
     paths = []
     name = re.sub(r'[^\w.-]+', '_', item.nodeid.split('/')[-1])
-    for n, page in enumerate(getattr(item, PAGES_KEY, []), 1):
+    for n, sao in enumerate(getattr(item, PAGES_KEY, []), 1):
+        page = sao.page
         if page.is_closed():
             continue
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f'{name}-{n}.png'
+        calls = SCREENSHOTS / f'{name}-{n}-rpc.txt'
+        calls.write_text(''.join(
+                f"{c.get('method')} {json.dumps(c.get('params', [])[:-1])}\n"
+                for c in sao.rpc_log))
+        paths.append(calls)
         try:
             page.screenshot(path=str(path), full_page=True)
         except Exception:  # a crashed page must not hide the failure
