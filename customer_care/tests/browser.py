@@ -47,17 +47,31 @@ mark is added to every test of such files) and use the fixtures of
 ::
 
     def test_something(desktop, rpc):
+        agent = rpc('agente')
+        case = agent.create('customer_care.case', {...})   # set up over RPC
+        number, = agent.read('customer_care.case', [case], ['number'])
         sao = desktop
         sao.login('agente')
         sao.open_menu('Servicio al cliente', 'Casos')
-        sao.open_row('CASO-0001')
-        sao.type(sao.field('subject'), "Nuevo asunto")
+        sao.open_row(number['number'], list_tab="Todo", search=True)
+        sao.open_notebook("Respuesta")
+        sao.type(sao.field('answer'), "Texto de la respuesta")
         sao.press('Tab')    # commit the text before clicking a button
-        sao.click_button('Registrar', confirm=True)
-        case, = rpc('agente').search_read(
-            'customer_care.case', [('number', '=', 'CASO-0001')],
-            ['subject', 'state'])
-        assert case['state'] == 'registered'
+        sao.click_button("Responder", confirm=True)
+        stored, = agent.read('customer_care.case', [case], ['state'])
+        assert stored['state'] == 'answered'
+
+The :class:`Sao` gestures: ``login``, ``open_menu(*labels)``,
+``list_tab(label)``, ``search(text)``, ``open_row(text)``, ``new_record()``,
+``open_notebook(label)``, ``type(locator, text)``, ``press(key)``,
+``click(locator, hold=, quick=, tap=)``, ``select(field, label)``,
+``many2one(field, text)``, ``click_button(label, confirm=)``,
+``accept_dialog()``, ``dialog_ok()``, ``save()``; what to find:
+``tab``, ``form``, ``field(name, within=)``, ``button(label)``,
+``toolbar(id)``, ``one2many(label)``, ``rows()``, ``row(text)``,
+``dialog()``, ``message()``; ``rpc_log``/``calls()`` are the JSON-RPC
+requests the page sent, ``overflow()`` how much the page is wider than its
+viewport. The examples: ``test_browser_*.py``.
 
 Guidelines:
 
@@ -122,7 +136,7 @@ PHONE = {
 # Playwright's default timeout (ms) for every wait of a page
 TIMEOUT = 20_000
 
-# ---- Why the browser tests can't run ---------------------------------------
+# ---- Why the browser tests can't run ----------------------------------------
 
 
 def skip_reason():
@@ -348,7 +362,7 @@ class Server:
         return messages
 
 
-# ---- JSON-RPC -----------------------------------------------------------------
+# ---- JSON-RPC ---------------------------------------------------------------
 
 class RPCError(Exception):
     "The server answered a JSON-RPC call with an error"
@@ -476,7 +490,7 @@ class RPC:
         return ext, content, name
 
 
-# ---- The web client -----------------------------------------------------------
+# ---- The web client ---------------------------------------------------------
 
 class Sao:
     """One page of the web client and the gestures of a person on it.
@@ -840,7 +854,7 @@ class Sao:
             'document.documentElement.scrollWidth - window.innerWidth')
 
 
-# ---- Screenshots of failed tests ------------------------------------------------
+# ---- Screenshots of failed tests --------------------------------------------
 
 PAGES_KEY = '_customer_care_pages'
 
