@@ -780,6 +780,8 @@ class Sao:
         from playwright.sync_api import expect
         expect(button).to_be_enabled()
         method = button.get_attribute('name')
+        if not (method and method.isidentifier()):
+            method = None  # e.g. a button that opens an action
         self.click(button, hold=hold, quick=quick, tap=tap)
         text = None
         if confirm:
@@ -803,11 +805,15 @@ class Sao:
             self.page.wait_for_timeout(25)
 
     def accept_dialog(self, label=re.compile(r'^(Aceptar|Sí|OK)$', re.I)):
-        "Wait for a modal dialog, press its Aceptar button; return its text"
-        dialog = self.dialog()
-        dialog.wait_for()
+        """Wait for a modal dialog, press its Aceptar (or Sí, OK) button,
+        else its main button (a wizard's default); return its text"""
+        self.dialogs().first.wait_for()
+        dialog = self.dialog()  # the topmost, now that there is one
         text = dialog.inner_text().strip()
-        self.click(dialog.get_by_role('button', name=label).first)
+        button = dialog.get_by_role('button', name=label)
+        if not button.count():
+            button = dialog.locator('.modal-footer .btn-primary')
+        self.click(button.first)
         self.idle()
         return text
 
