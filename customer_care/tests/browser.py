@@ -828,11 +828,16 @@ class Sao:
         self.idle()
 
     def save(self, timeout=TIMEOUT):
-        """Save the current record (Ctrl+S): wait until sao sent its create
-        or write and got the answer; fail with the text of the dialog sao
-        shows instead (e.g. a required field left empty)."""
+        """Save the current record (the toolbar's Guardar, else Ctrl+S):
+        wait until sao sent its create or write and got the answer; fail
+        with the text of the dialog sao shows instead (e.g. a required field
+        left empty)."""
         start = len(self.rpc_log)
-        self.page.keyboard.press('Control+s')
+        button = self.toolbar('save')
+        if button.is_visible() and button.is_enabled():
+            self.click(button)
+        else:
+            self.page.keyboard.press('Control+s')
         deadline = time.monotonic() + timeout / 1000
         while not any(c['method'].endswith(('.create', '.write'))
                 for c in self.rpc_log[start:]):
