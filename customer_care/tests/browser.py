@@ -23,7 +23,9 @@ Running them::
   need, look records up by a unique text), other modules don't.
 - The server's log is ``.cache/browser/logs/<module>.log``; when a test
   fails, every page it had open is saved as
-  ``.cache/browser/screenshots/<test>-<n>.png``.
+  ``.cache/browser/screenshots/<test>-<n>.png``, with the JSON-RPC calls
+  the page sent in ``<test>-<n>-rpc.txt`` (the folder is emptied when a
+  run starts).
 - On PostgreSQL (``TRYTOND_DATABASE_URI=postgresql://...``) the browser
   tests are skipped: they run on SQLite only. When Chromium
   (``/usr/bin/chromium``, or ``CHROMIUM``) or ``.sao/package`` is missing
@@ -45,17 +47,31 @@ mark is added to every test of such files) and use the fixtures of
 ::
 
     def test_something(desktop, rpc):
+        agent = rpc('agente')
+        case = agent.create('customer_care.case', {...})   # set up over RPC
+        number, = agent.read('customer_care.case', [case], ['number'])
         sao = desktop
         sao.login('agente')
         sao.open_menu('Servicio al cliente', 'Casos')
-        sao.open_row('CASO-0001')
-        sao.type(sao.field('subject'), "Nuevo asunto")
+        sao.open_row(number['number'], list_tab="Todo", search=True)
+        sao.open_notebook("Respuesta")
+        sao.type(sao.field('answer'), "Texto de la respuesta")
         sao.press('Tab')    # commit the text before clicking a button
-        sao.click_button('Registrar', confirm=True)
-        case, = rpc('agente').search_read(
-            'customer_care.case', [('number', '=', 'CASO-0001')],
-            ['subject', 'state'])
-        assert case['state'] == 'registered'
+        sao.click_button("Responder", confirm=True)
+        stored, = agent.read('customer_care.case', [case], ['state'])
+        assert stored['state'] == 'answered'
+
+The :class:`Sao` gestures: ``login``, ``open_menu(*labels)``,
+``list_tab(label)``, ``search(text)``, ``open_row(text)``, ``new_record()``,
+``open_notebook(label)``, ``type(locator, text)``, ``press(key)``,
+``click(locator, hold=, quick=, tap=)``, ``select(field, label)``,
+``many2one(field, text)``, ``click_button(label, confirm=)``,
+``accept_dialog()``, ``dialog_ok()``, ``save()``; what to find:
+``tab``, ``form``, ``field(name, within=)``, ``button(label)``,
+``toolbar(id)``, ``one2many(label)``, ``rows()``, ``row(text)``,
+``dialog()``, ``message()``; ``rpc_log``/``calls()`` are the JSON-RPC
+requests the page sent, ``overflow()`` how much the page is wider than its
+viewport. The examples: ``test_browser_*.py``.
 
 Guidelines:
 
@@ -120,7 +136,7 @@ PHONE = {
 # Playwright's default timeout (ms) for every wait of a page
 TIMEOUT = 20_000
 
-# ---- Why the browser tests can't run ---------------------------------------
+# ---- Why the browser tests can't run ----------------------------------------
 
 
 def skip_reason():
@@ -278,6 +294,7 @@ class Server:
         self.sink = mailsink.start(str(self.mail_dir))
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log = LOGS / f'{name}.log'
+        self.log.write_text('')  # the log of this run only
         self.process = None
         self._sessions = {}
 
@@ -345,7 +362,7 @@ class Server:
         return messages
 
 
-# ---- JSON-RPC -----------------------------------------------------------------
+# ---- JSON-RPC ---------------------------------------------------------------
 
 class RPCError(Exception):
     "The server answered a JSON-RPC call with an error"
@@ -473,7 +490,7 @@ class RPC:
         return ext, content, name
 
 
-# ---- The web client -----------------------------------------------------------
+# ---- The web client ---------------------------------------------------------
 
 class Sao:
     """One page of the web client and the gestures of a person on it.
@@ -754,26 +771,49 @@ class Sao:
 
     def click_button(self, label, confirm=False, hold=0, quick=False,
             tap=False):
-        """Press the form button label; with confirm, accept its dialog
-        (Aceptar / Sí) and return the dialog's text."""
+        """Press the form button label and wait until the server ran it;
+        with confirm, accept its dialog (Aceptar / Sí) and return the
+        dialog's text. The calls the click sent are calls(start) with start
+        = last_click_calls."""
         start = len(self.rpc_log)
         button = self.button(label)
         from playwright.sync_api import expect
         expect(button).to_be_enabled()
+        method = button.get_attribute('name')
+        if not (method and method.isidentifier()):
+            method = None  # e.g. a button that opens an action
         self.click(button, hold=hold, quick=quick, tap=tap)
         text = None
         if confirm:
             text = self.accept_dialog()
+        if method:
+            # sao calls model.<model>.<button name> (after saving)
+            self.wait_call(method, start)
         self.idle()
         self.last_click_calls = start
         return text
 
+    def wait_call(self, method, start=0, timeout=TIMEOUT):
+        """Wait until the page sent a JSON-RPC call to a method named
+        method since rpc_log[start] (the answer: see idle)"""
+        deadline = time.monotonic() + timeout / 1000
+        while not any(c.get('method', '').endswith('.' + method)
+                for c in self.rpc_log[start:]):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"sao did not call {method}: "
+                    f"{self.message() or 'no message shown'}")
+            self.page.wait_for_timeout(25)
+
     def accept_dialog(self, label=re.compile(r'^(Aceptar|Sí|OK)$', re.I)):
-        "Wait for a modal dialog, press its Aceptar button; return its text"
-        dialog = self.dialog()
-        dialog.wait_for()
+        """Wait for a modal dialog, press its Aceptar (or Sí, OK) button,
+        else its main button (a wizard's default); return its text"""
+        self.dialogs().first.wait_for()
+        dialog = self.dialog()  # the topmost, now that there is one
         text = dialog.inner_text().strip()
-        self.click(dialog.get_by_role('button', name=label).first)
+        button = dialog.get_by_role('button', name=label)
+        if not button.count():
+            button = dialog.locator('.modal-footer .btn-primary')
+        self.click(button.first)
         self.idle()
         return text
 
@@ -787,10 +827,30 @@ class Sao:
         expect(self.dialogs()).to_have_count(count - 1)
         self.idle()
 
-    def save(self):
-        "Save the current record (Ctrl+S) and wait for sao"
-        self.page.keyboard.press('Control+s')
+    def save(self, timeout=TIMEOUT):
+        """Save the current record (the toolbar's Guardar, else Ctrl+S):
+        wait until sao sent its create or write and got the answer; fail
+        with the text of the dialog sao shows instead (e.g. a required field
+        left empty)."""
+        start = len(self.rpc_log)
+        button = self.toolbar('save')
+        if button.is_visible() and button.is_enabled():
+            self.click(button)
+        else:
+            self.page.keyboard.press('Control+s')
+        deadline = time.monotonic() + timeout / 1000
+        while not any(c['method'].endswith(('.create', '.write'))
+                for c in self.rpc_log[start:]):
+            message = self.message()
+            if message:
+                raise AssertionError(f"saving was refused: {message}")
+            if time.monotonic() > deadline:
+                raise AssertionError("sao sent no create or write")
+            self.page.wait_for_timeout(50)
         self.idle()
+        message = self.message()
+        if message:
+            raise AssertionError(f"saving was refused: {message}")
 
     def message(self):
         "The text of a visible modal dialog (e.g. an error), or None"
@@ -805,29 +865,36 @@ class Sao:
             'document.documentElement.scrollWidth - window.innerWidth')
 
 
-# ---- Screenshots of failed tests ------------------------------------------------
+# ---- Screenshots of failed tests --------------------------------------------
 
 PAGES_KEY = '_customer_care_pages'
 
 
-def track(item, page):
-    "Remember that the test item has page open (for the screenshots)"
-    pages = getattr(item, PAGES_KEY, None)
-    if pages is None:
-        pages = []
-        setattr(item, PAGES_KEY, pages)
-    pages.append(page)
+def track(item, sao):
+    "Remember that the test item has sao's page open (for the screenshots)"
+    saos = getattr(item, PAGES_KEY, None)
+    if saos is None:
+        saos = []
+        setattr(item, PAGES_KEY, saos)
+    saos.append(sao)
 
 
 def screenshot_failure(item):
-    "Save every open page of the failed test item; return the paths"
+    """Save every open page of the failed test item as <test>-<n>.png, and
+    the JSON-RPC calls it sent as <test>-<n>-rpc.txt; return the paths"""
     paths = []
     name = re.sub(r'[^\w.-]+', '_', item.nodeid.split('/')[-1])
-    for n, page in enumerate(getattr(item, PAGES_KEY, []), 1):
+    for n, sao in enumerate(getattr(item, PAGES_KEY, []), 1):
+        page = sao.page
         if page.is_closed():
             continue
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f'{name}-{n}.png'
+        calls = SCREENSHOTS / f'{name}-{n}-rpc.txt'
+        calls.write_text(''.join(
+                f"{c.get('method')} {json.dumps(c.get('params', [])[:-1])}\n"
+                for c in sao.rpc_log))
+        paths.append(calls)
         try:
             page.screenshot(path=str(path), full_page=True)
         except Exception:  # a crashed page must not hide the failure

@@ -108,9 +108,9 @@ def new_sao(chromium, demo_server, request):
     def new(**options):
         context = chromium.new_context(**{**browser.DESKTOP, **options})
         contexts.append(context)
-        page = context.new_page()
-        browser.track(request.node, page)
-        return browser.Sao(page, demo_server)
+        sao = browser.Sao(context.new_page(), demo_server)
+        browser.track(request.node, sao)
+        return sao
 
     yield new
     for context in contexts:

@@ -94,8 +94,18 @@ def test_register_phone_complaint(desktop, rpc):
     assert case['routing_rule.']['name'] == (
         "Quejas y reclamos de clientes industriales")
     assert case['team.']['name'] == "Atención Empresarial"
-    assert case['responsible.']['login'] == 'agente'
     assert case['priority'] == 'high'
+    # The rule's responsible, or one of its team's people when the rule
+    # leaves the choice to the team
+    rule, = agent.read('customer_care.routing.rule',
+        [case['routing_rule.']['id']], ['responsible', 'team'])
+    if rule['responsible']:
+        assert case['responsible.']['id'] == rule['responsible']
+    else:
+        team, = rpc('admin').read('customer_care.team', [rule['team']],
+            ['members', 'manager'])
+        assert case['responsible.']['id'] in team['members'] + [
+            team['manager']]
     # The term of a complaint: 15 business days (Ley 1755 de 2015)
     term, = agent.search_read('customer_care.term', [
             ('kind', '=', 'complaint'), ('emergency', '=', False)],
