@@ -7,9 +7,10 @@ stores whatever a client sends.  A web client that sends back a value it
 displayed by mistake (sao 8.0 does, see doc/design) or any script over RPC can
 then change a field that the form shows read-only, e.g. the kind of an
 assigned case.  The mixin checks each external write: for every written field
-whose value would change, it evaluates the field's ``readonly`` (static or
-through ``states``) on the record, as the client does, and refuses the whole
-write when the field is read-only.
+whose value would change, it evaluates the field's ``states['readonly']`` on
+the record, as the client does, and refuses the whole write when the field is
+read-only.  The workflow state (statically read-only) is refused too: it
+changes only through the buttons.
 
 Writing back the stored value is accepted (sao sends unchanged values), and so
 is a change that the client allows in one editing session: a field made
@@ -86,10 +87,15 @@ class StateReadonlyMixin:
             field = cls._fields.get(name)
             if field is None or name in exempt:
                 continue
-            readonly = field.readonly
+            # Of the statically read-only fields only the state is checked:
+            # it changes through the workflow; the others are set by the
+            # server and may be corrected by a script (the demo backdates
+            # answer dates so)
+            static = (name == getattr(cls, '_transition_state', None)
+                and field.readonly is True)
             pyson = field.states.get('readonly')
-            if readonly is True or pyson is not None:
-                checked.append((name, field, readonly is True,
+            if static or pyson is not None:
+                checked.append((name, field, static,
                         _encoder.encode(pyson) if pyson is not None
                         else None))
         if not checked:
