@@ -22,7 +22,7 @@ import urllib.request
 
 import pytest
 
-from .browser import RPCError
+from trytond.modules.customer_care.tests.browser import RPCError
 
 WITHOUT_FIX = bool(os.environ.get('CC_FORMS_WITHOUT_FIX'))
 CASE = 'customer_care.case'
@@ -231,7 +231,7 @@ def test_server_refuses_kind_change(rpc):
         after['answer']) == ('complaint', 'phone', 'high', None)
     agent.write(CASE, [case_id], {
             'answer': ANSWER, 'kind': 'complaint', 'channel': 'phone',
-            'priority': 'high', 'petition_kind': None,
+            'priority': 'high',
             })
     assert read_case(agent, case_id)['answer'] == ANSWER
 
