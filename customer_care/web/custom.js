@@ -107,6 +107,9 @@
             };
             if (prm && typeof prm.always === 'function') {
                 prm.always(done);
+                // sao never resolves it when the record changed meanwhile;
+                // the next display replaces the token, this is a fallback
+                setTimeout(done, 5000);
             } else {
                 // MultiSelection updates synchronously and returns nothing
                 done();
