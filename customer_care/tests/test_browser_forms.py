@@ -207,9 +207,17 @@ def test_routing_rule_keeps_name(new_sao, rpc, hold):
     sao.login('coordinador')
     sao.open_menu(
         'Servicio al cliente', 'Configuración', 'Reglas de enrutamiento')
+    start = len(sao.rpc_log)
     sao.click(sao.tab.get_by_role('button', name='Nuevo', exact=True).first)
     name_input = sao.field('name')
     name_input.wait_for()
+    # sao fills the new record with its defaults when default_get answers,
+    # which may come after the form is shown: what was typed before is lost
+    # (another sao race, not bug 3), so wait for it
+    deadline = time.monotonic() + 20
+    while not sao.calls(start, RULE, 'default_get'):
+        assert time.monotonic() < deadline, "no default_get"
+        sao.tick(50)
     sao.idle()
     sao.click(name_input)
     sao.page.keyboard.type(name, delay=20)
