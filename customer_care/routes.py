@@ -7,11 +7,15 @@ shows only the questionnaire of the participant whose token digest matches,
 accepts answers once, and only while the campaign runs. Everything shown is
 escaped by the Genshi template.
 """
+import json
+import os
+import re
 from http import HTTPStatus
 
 from genshi.template import MarkupTemplate
 from werkzeug.wrappers import Response
 
+from trytond import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
@@ -176,3 +180,54 @@ def survey(request, pool, token):
             HTTPStatus.OK, title,
             message=gettext('customer_care.msg_survey_page_thanks'))
 
+
+
+# The optional files of the web client
+# sao's index.html loads custom.js and custom.css from the web root, and sao
+# asks for locale/<lang>.json before locale/<language>.json; trytond answers
+# 405 for the files that [web] root does not have (static files win over these
+# routes).  custom.js carries the module's fixes of sao's widgets.
+WEB_DIR = os.path.join(os.path.dirname(__file__), 'web')
+WEB_HEADERS = {
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache',
+    }
+
+
+def _web_file(name, content_type):
+    with open(os.path.join(WEB_DIR, name), 'rb') as file:
+        data = file.read()
+    return Response(data, headers=WEB_HEADERS, content_type=content_type)
+
+
+@app.route('/custom.js', methods={'GET', 'HEAD'})
+def custom_js(request):
+    return _web_file('custom.js', 'text/javascript; charset=utf-8')
+
+
+@app.route('/custom.css', methods={'GET', 'HEAD'})
+def custom_css(request):
+    return _web_file('custom.css', 'text/css; charset=utf-8')
+
+
+@app.route('/locale/<string:lang>.json', methods={'GET', 'HEAD'})
+def sao_locale(request, lang):
+    """Answer the catalog of the language of lang (es for es_CO) when the web
+    root has one, else an empty catalog: sao then shows its own texts"""
+    if not re.fullmatch(r'[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*', lang):
+        abort(HTTPStatus.NOT_FOUND)
+    root = config.get('web', 'root')
+    data = None
+    if root:
+        parts = re.split(r'[_-]', lang)
+        while len(parts) > 1 and data is None:
+            parts.pop()
+            path = os.path.join(root, 'locale', '_'.join(parts) + '.json')
+            if os.path.isfile(path):
+                with open(path, 'rb') as file:
+                    data = file.read()
+    if data is None:
+        data = json.dumps({'': {'language': lang}}).encode()
+    return Response(
+        data, headers=WEB_HEADERS,
+        content_type='application/json; charset=utf-8')

@@ -24,6 +24,7 @@ from .exceptions import CaseError, CaseValidationError, ExtensionError
 from .ir import open_records
 from .notify import (
     customer_address, customer_message, notify_customer, notify_users)
+from .readonly import StateReadonlyMixin
 from .reminder import ReminderMixin
 
 KINDS = [
@@ -73,7 +74,9 @@ TERM_FIELDS = {
     'extension_duration', 'company'}
 
 
-class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
+class Case(
+        StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView,
+        ChatMixin):
     "Customer Care Case"
     __name__ = 'customer_care.case'
     _rec_name = 'number'
@@ -82,6 +85,11 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     _states = {
         'readonly': ~Eval('state').in_(['draft', 'registered', 'analysis']),
         }
+    # The classification sets the term and the routing: once registered it
+    # changes only through the Reclassify wizard (case_reclassify.py)
+    _classification_states = {
+        'readonly': Eval('state') != 'draft',
+        }
 
     number = fields.Char("Number", readonly=True)
     company = fields.Many2One(
@@ -89,11 +97,12 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         states={
             'readonly': Eval('state') != 'draft',
             })
-    kind = fields.Selection(KINDS, "Kind", required=True, states=_states)
+    kind = fields.Selection(
+        KINDS, "Kind", required=True, states=_classification_states)
     petition_kind = fields.Selection(
         PETITION_KINDS, "Petition Kind", sort=False,
         states={
-            'readonly': _states['readonly'],
+            'readonly': _classification_states['readonly'],
             'invisible': Eval('kind') != 'petition',
             'required': Eval('kind') == 'petition',
             },
@@ -158,11 +167,12 @@ class Case(ReminderMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             'readonly': Eval('state') != 'draft',
             })
     priority = fields.Selection(
-        PRIORITIES, "Priority", required=True, sort=False, states=_states)
+        PRIORITIES, "Priority", required=True, sort=False,
+        states=_classification_states)
     emergency = fields.Selection(
         EMERGENCIES, "Emergency", sort=False,
         states={
-            'readonly': _states['readonly'],
+            'readonly': _classification_states['readonly'],
             'invisible': Eval('priority') != 'emergency',
             'required': Eval('priority') == 'emergency',
             })

@@ -17,12 +17,13 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ChangeRequestError
+from .readonly import StateReadonlyMixin
 
 # The states in which a request is still to be decided or applied
 PENDING_STATES = ['draft', 'submitted', 'approved']
 
 
-class ChangeRequest(Workflow, ModelSQL, ModelView):
+class ChangeRequest(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Contract Change Request"
     __name__ = 'customer_care.change_request'
     __string__ = "Change Request"

@@ -1,7 +1,7 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class ConfigurationValidationError(ValidationError):
@@ -81,4 +81,12 @@ class SurveyAnswerValidationError(ValidationError):
 
 
 class SurveyTokenError(UserError):
+    pass
+
+
+class ReadonlyFieldError(AccessError):
+    pass
+
+
+class ReclassifyError(UserError):
     pass

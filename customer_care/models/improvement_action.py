@@ -24,6 +24,7 @@ from trytond.transaction import Transaction
 
 from .case import CHANNELS
 from .exceptions import ActionError
+from .readonly import StateReadonlyMixin
 from .reminder import ReminderMixin
 from .report import CareReport
 
@@ -53,7 +54,8 @@ FREQUENCIES = [
 RUNNING_STATES = ['approved', 'processing']
 
 
-class Action(ReminderMixin, Workflow, ModelSQL, ModelView):
+class Action(
+        StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Improvement Action"
     __name__ = 'customer_care.action'
     __string__ = "Improvement Action"
@@ -642,7 +644,9 @@ class Action_Party(ModelSQL):
         cls._sql_indexes.add(Index(t, (t.party, Index.Equality())))
 
 
-class Line(ReminderMixin, sequence_ordered(), Workflow, ModelSQL, ModelView):
+class Line(
+        StateReadonlyMixin, ReminderMixin, sequence_ordered(), Workflow,
+        ModelSQL, ModelView):
     "Customer Care Improvement Action Line"
     __name__ = 'customer_care.action.line'
     __string__ = "Improvement Action Line"

@@ -17,10 +17,12 @@ from trytond.transaction import Transaction
 from .calendar import get_calendar
 from .exceptions import InformationRequestError
 from .notify import notify_address, notify_users
+from .readonly import StateReadonlyMixin
 from .reminder import ReminderMixin
 
 
-class InformationRequest(ReminderMixin, Workflow, ModelSQL, ModelView):
+class InformationRequest(
+        StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Information Request"
     __name__ = 'customer_care.case.information_request'
 

@@ -28,6 +28,7 @@ from .calendar import get_calendar, to_local, to_utc
 from .case import CHANNELS, KINDS
 from .exceptions import (
     SatisfactionCheckError, SatisfactionRuleValidationError)
+from .readonly import StateReadonlyMixin
 
 METHODS = [
     ('all', "All"),
@@ -305,7 +306,7 @@ class Sample(ModelSQL, ModelView):
         return samples
 
 
-class Check(Workflow, ModelSQL, ModelView):
+class Check(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Satisfaction Check"
     __name__ = 'customer_care.satisfaction.check'
 

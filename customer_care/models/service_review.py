@@ -29,6 +29,7 @@ from trytond.transaction import Transaction
 from .case import KINDS
 from .exceptions import ReviewError, ReviewValidationError
 from .ir import open_records
+from .readonly import StateReadonlyMixin
 from .reminder import ReminderMixin
 from .report import CareReport
 from .sla import compliance, sla_case_query
@@ -37,7 +38,8 @@ from .sla import compliance, sla_case_query
 UPCOMING_STATES = ['scheduled', 'prepared']
 
 
-class Review(ReminderMixin, Workflow, ModelSQL, ModelView):
+class Review(
+        StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Service Review"
     __name__ = 'customer_care.service_review'
     __string__ = "Service Review"
@@ -566,7 +568,8 @@ class ReviewCompliance(ModelSQL, ModelView):
 
 
 class Commitment(
-        ReminderMixin, sequence_ordered(), Workflow, ModelSQL, ModelView):
+        StateReadonlyMixin, ReminderMixin, sequence_ordered(), Workflow,
+        ModelSQL, ModelView):
     "Customer Care Service Review Commitment"
     __name__ = 'customer_care.service_review.commitment'
     __string__ = "Service Review Commitment"

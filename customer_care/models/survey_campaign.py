@@ -40,6 +40,7 @@ from .exceptions import (
     SurveyCampaignValidationError, SurveyTokenError)
 from .notify import _language, _message, send_email
 from .questionnaire import CHOICE_TYPES, RANGES
+from .readonly import StateReadonlyMixin
 from .reminder import ReminderMixin
 from .satisfaction import draw
 from .survey_tabulation import (
@@ -67,7 +68,7 @@ def token_digest(token):
     return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 
-class Campaign(Workflow, ModelSQL, ModelView):
+class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Survey Campaign"
     __name__ = 'customer_care.survey.campaign'
 
@@ -708,7 +709,8 @@ class Campaign_ExcludedParty(ModelSQL):
         'party.party', "Party", required=True, ondelete='CASCADE')
 
 
-class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
+class Participant(
+        StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Survey Participant"
     __name__ = 'customer_care.survey.participant'
 

@@ -1003,6 +1003,18 @@ def _set_user(config, user_id):
     config._context = User.get_preferences(True, {})
 
 
+def _server_write(config, model, ids, values):
+    """Write values as the server itself, not as a client: the demo's
+    corrections of the history (dates of the past), which the clients
+    cannot make on fields that are read-only in the record's state"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(
+            config.database_name, config.user, context=config.context):
+        Model_ = Pool().get(model)
+        Model_.write(Model_.browse(ids), values)
+
+
 def _local(datetime_, timezone):
     "Return the naive UTC datetime of a naive local datetime"
     return datetime_.replace(tzinfo=ZoneInfo(timezone)).astimezone(
@@ -1556,8 +1568,8 @@ def create_demo(config, today=None, load_translations=True,
             case.click('reopen')
 
     # Answered and closed cases received long ago were answered then, not
-    # today: set their dates back to a plausible past day (through write, as
-    # the fields are read-only for the clients)
+    # today: set their dates back to a plausible past day (written by the
+    # server itself: the fields are read-only for the clients)
     as_user('admin')
     for index, spec in enumerate(CASES):
         case = cases[index] = reload(cases[index])
@@ -1591,11 +1603,12 @@ def create_demo(config, today=None, load_translations=True,
                     calendar.add_days(today, -1)))
             values['closed_date'] = _local(dt.datetime.combine(
                     close_day, dt.time(16, 30)), TIMEZONE)
-        Case._proxy.write([case.id], values, config.context)
+        _server_write(config, 'customer_care.case', [case.id], values)
         if 'answer_date' in values and case.satisfaction_checks:
-            Check._proxy.write(
+            _server_write(
+                config, 'customer_care.satisfaction.check',
                 [c.id for c in case.satisfaction_checks],
-                {'answered': values['answer_date']}, config.context)
+                {'answered': values['answer_date']})
 
     # The coordinator draws the samples of the months the subsidy claims
     # were answered in
