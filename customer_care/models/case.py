@@ -3,9 +3,12 @@
 """The case: a customer petition, complaint, claim, suggestion or compliment.
 """
 import datetime as dt
+import re
 from collections import defaultdict
 
-from sql import Null
+from sql import Literal, Null
+from sql.conditionals import Case as SQLCase
+from sql.conditionals import Coalesce
 from sql.functions import CharLength
 
 from trytond.i18n import gettext
@@ -72,6 +75,18 @@ OPEN_STATES = ['registered', 'analysis', 'assigned', 'waiting']
 TERM_FIELDS = {
     'kind', 'petition_kind', 'priority', 'routing_rule', 'received',
     'extension_duration', 'company'}
+# The states in which the days remaining are shown (a saved draft too)
+COUNTED_STATES = ['draft'] + OPEN_STATES
+# The values of the due status
+DUE_STATUSES = [None, 'on_track', 'due_soon', 'overdue']
+
+
+
+def compact_phone(phone):
+    "Return the phone without its spaces, dashes, dots or brackets"
+    if phone is None:
+        return None
+    return re.sub(r'[\s\-().]', '', phone)
 
 
 class Case(
@@ -121,6 +136,10 @@ class Case(
     contact_name = fields.Char("Contact Name", states=_states)
     contact_email = fields.Char("Contact E-mail", states=_states)
     contact_phone = fields.Char("Contact Phone", states=_states)
+    contact_phone_compact = fields.Char(
+        "Contact Phone Compact", readonly=True,
+        help="The contact phone without spaces, dashes, dots or brackets, "
+        "for the search box.")
     contract = fields.Many2One(
         'sale.subscription', "Contract",
         domain=[
@@ -226,8 +245,20 @@ class Case(
                 ('on_track', "On Track"),
                 ('due_soon', "Due Soon"),
                 ('overdue', "Overdue"),
-                ], "Due Status"),
-        'get_days_remaining')
+                ], "Due Status",
+            help="Due soon: due today or within the reminder days of the "
+            "configuration (business days)."),
+        'get_days_remaining', searcher='search_due_status')
+    received_company = fields.Function(fields.Char(
+            "Received (Company Time)",
+            help="When the case was received, in the time zone of the "
+            "company on which its term is counted."),
+        'get_company_time')
+    deadline_company = fields.Function(fields.Char(
+            "Deadline (Company Time)",
+            help="The last moment to answer, in the time zone of the "
+            "company."),
+        'get_company_time')
     information_requests = fields.One2Many(
         'customer_care.case.information_request', 'case',
         "Information Requests",
@@ -295,10 +326,21 @@ class Case(
     @classmethod
     def __setup__(cls):
         cls.number.search_unaccented = False
+        cls.contact_email.search_unaccented = False
+        cls.contact_phone.search_unaccented = False
+        cls.contact_phone_compact.search_unaccented = False
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.number, Index.Similarity())),
+                # The search box (search_rec_name)
+                Index(t, (Index.Unaccent(t.subject), Index.Similarity())),
+                Index(t, (Index.Unaccent(Coalesce(t.contact_name, '')),
+                        Index.Similarity())),
+                Index(t, (Coalesce(t.contact_email, ''),
+                        Index.Similarity())),
+                Index(t, (Coalesce(t.contact_phone_compact, ''),
+                        Index.Similarity())),
                 Index(t, (t.customer, Index.Equality())),
                 Index(t, (t.responsible, Index.Equality())),
                 # The monthly satisfaction samples
@@ -411,6 +453,25 @@ class Case(
                 })
 
     @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        fill_phone_compact = (
+            table_h.table_exist(cls._table)
+            and not table_h.column_exist('contact_phone_compact'))
+        super().__register__(module)
+        # Migration from 8.0.x: the compact phone of the search box
+        if fill_phone_compact:
+            cursor = Transaction().connection.cursor()
+            table = cls.__table__()
+            cursor.execute(*table.select(
+                    table.id, table.contact_phone,
+                    where=table.contact_phone != Null))
+            for id_, phone in cursor.fetchall():
+                cursor.execute(*table.update(
+                        [table.contact_phone_compact], [compact_phone(phone)],
+                        where=table.id == id_))
+
+    @classmethod
     def order_number(cls, tables):
         table, _ = tables[None]
         return [CharLength(table.number), table.number]
@@ -502,7 +563,7 @@ class Case(
         result = {n: {c.id: None for c in cases} for n in names}
         by_company = defaultdict(list)
         for case in cases:
-            if case.state in OPEN_STATES and case.due_date:
+            if case.state in COUNTED_STATES and case.due_date:
                 by_company[case.company].append(case)
         for company, company_cases in by_company.items():
             calendar = get_calendar(company)
@@ -512,7 +573,7 @@ class Case(
                 days = calendar.count_days(today, case.due_date)
                 if 'days_remaining' in result:
                     result['days_remaining'][case.id] = days
-                if 'due_status' in result:
+                if 'due_status' in result and case.state in OPEN_STATES:
                     if days < 0:
                         status = 'overdue'
                     elif days <= reminder_days:
@@ -521,6 +582,131 @@ class Case(
                         status = 'on_track'
                     result['due_status'][case.id] = status
         return result
+
+    @classmethod
+    def _due_limits(cls):
+        """Return {company id: (today, first day after due soon)} on each
+        company's calendar: a case is due soon when its due date falls from
+        today up to the reminder days of the configuration (business days)
+        after it, as get_days_remaining counts them"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Date = pool.get('ir.date')
+        Configuration = pool.get('customer_care.configuration')
+        reminder_days = Configuration(1).reminder_days or 0
+        limits = {}
+        for company in Company.search([]):
+            calendar = get_calendar(company)
+            with Transaction().set_context(company=company.id):
+                today = Date.today()
+            limits[company.id] = (
+                today, calendar.add_days(today, reminder_days + 1))
+        return limits
+
+    @classmethod
+    def search_due_status(cls, name, clause):
+        """Search the due status with a domain on the stored due date
+
+        One date range per company (each has its own calendar and today);
+        the due date has an index on the open cases."""
+        _, operator, value = clause
+        if operator in {'=', '!='}:
+            values = {value}
+        elif operator in {'in', 'not in'}:
+            values = set(value)
+        else:
+            return [('id', '=', -1)]
+        if operator in {'!=', 'not in'}:
+            values = set(DUE_STATUSES) - values
+        limits = cls._due_limits()
+        domain = ['OR']
+        for status in DUE_STATUSES:
+            if status not in values:
+                continue
+            if status is None:
+                domain.append(['OR',
+                        ('state', 'not in', OPEN_STATES),
+                        ('due_date', '=', None),
+                        ])
+                continue
+            companies = ['OR']
+            for company, (today, limit) in limits.items():
+                if status == 'overdue':
+                    dates = [('due_date', '<', today)]
+                elif status == 'due_soon':
+                    dates = [
+                        ('due_date', '>=', today), ('due_date', '<', limit)]
+                else:
+                    dates = [('due_date', '>=', limit)]
+                companies.append([('company', '=', company)] + dates)
+            domain.append([
+                    ('state', 'in', OPEN_STATES),
+                    ('due_date', '!=', None),
+                    companies,
+                    ])
+        if len(domain) == 1:
+            return [('id', '=', -1)]
+        return domain
+
+    @classmethod
+    def order_due_status(cls, tables):
+        """Order the open cases first, by due date (those without one
+        last), then the others: the default order of the cases list"""
+        table, _ = tables[None]
+        is_open = table.state.in_(OPEN_STATES)
+        return [
+            SQLCase((is_open, Literal(0)), else_=Literal(1)),
+            SQLCase((is_open, table.due_date), else_=Null),
+            ]
+
+    @classmethod
+    def get_company_time(cls, cases, names):
+        """Return the received and deadline times written in the company's
+        time zone (the client shows date-times in the browser's zone)"""
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        result = {n: {} for n in names}
+        for case in cases:
+            zone = (case.company.timezone if case.company else None) or 'UTC'
+            for name in names:
+                value = getattr(case, name[:-len('_company')])
+                if value:
+                    local = to_local(value, case.company)
+                    value = '%s (%s)' % (
+                        lang.strftime(local, lang.date + ' %H:%M'), zone)
+                result[name][case.id] = value
+        return result
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        """Search the number, the subject, the customer (name, code,
+        identifiers, contact mechanisms) and the contact of the case
+
+        A single query: each term is an ilike on an indexed column or a
+        sub-query on the parties."""
+        _, operator, value, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        domain = [bool_op,
+            ('number', operator, value, *extra),
+            ('subject', operator, value, *extra),
+            ('customer.rec_name', operator, value, *extra),
+            ('contact_name', operator, value, *extra),
+            ('contact_email', operator, value, *extra),
+            ]
+        if isinstance(value, str) and re.search(r'\d', value):
+            # A phone is found however its separators are typed or written
+            compact = compact_phone(value)
+            domain.append(
+                ('contact_phone_compact', operator, compact, *extra))
+            if compact != value:
+                domain.append(
+                    ('customer.contact_mechanisms.value_compact',
+                        operator, compact, *extra))
+        return domain
 
     @classmethod
     def get_satisfaction_result(cls, cases, name):
@@ -555,6 +741,9 @@ class Case(
                 if sequence := configuration.get_multivalue(
                         'case_sequence', company=company_id):
                     values['number'] = sequence.get()
+        if 'contact_phone' in values:
+            values['contact_phone_compact'] = compact_phone(
+                values['contact_phone'])
         return values
 
     def get_term(self):

@@ -19,6 +19,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .calendar import get_calendar, to_local, to_utc
@@ -176,6 +177,41 @@ def sla_status(deadline, done, now, cancelled=False):
     return 'breached' if now > deadline else 'running'
 
 
+def sla_overall_status(*statuses):
+    """Return the status of a case's SLA from the statuses of its targets:
+    breached when one is breached, else running when one is running, else
+    met when one is met"""
+    for status in ['breached', 'running', 'met']:
+        if status in statuses:
+            return status
+    return None
+
+
+def sla_status_column(case, now):
+    """Return the SQL expression of the SLA status of the case table, as
+    sla_overall_status of the sla_status of both targets computes it"""
+    answered = Coalesce(case.answer_date, case.closed_date)
+
+    def status(deadline, done):
+        return SQLCase(
+            (deadline == Null, Null),
+            (done != Null, SQLCase(
+                    (done <= deadline, Literal('met')),
+                    else_=Literal('breached'))),
+            (case.state == 'cancelled', Null),
+            (deadline < now, Literal('breached')),
+            else_=Literal('running'))
+    response = status(case.sla_response_deadline, case.first_response_date)
+    answer = status(case.sla_answer_deadline, answered)
+    return SQLCase(
+        ((response == 'breached') | (answer == 'breached'),
+            Literal('breached')),
+        ((response == 'running') | (answer == 'running'),
+            Literal('running')),
+        ((response == 'met') | (answer == 'met'), Literal('met')),
+        else_=Null)
+
+
 def sla_case_query(
         from_date, to_date, company=None, now=None, per_case=False):
     """Return the SQL query of the SLA figures of the contracts' cases
@@ -244,6 +280,12 @@ class Case(metaclass=PoolMeta):
             SLA_STATUSES, "SLA Response"), 'get_sla_status')
     sla_answer_status = fields.Function(fields.Selection(
             SLA_STATUSES, "SLA Answer"), 'get_sla_status')
+    sla_status = fields.Function(fields.Selection(
+            SLA_STATUSES, "SLA Status",
+            help="Breached when the first response or the answer came or "
+            "is due after its SLA deadline, running while a target is "
+            "still within its deadline, met when both were met."),
+        'get_sla_status', searcher='search_sla_status')
 
     @classmethod
     def __setup__(cls):
@@ -256,6 +298,15 @@ class Case(metaclass=PoolMeta):
                 Index(t, (t.sla_answer_deadline, Index.Range()),
                     where=t.sla != Null),
                 })
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree/field[@name="sla_status"]', 'visual',
+                If(Eval('sla_status') == 'breached', 'danger',
+                    If(Eval('sla_status') == 'running', 'warning',
+                        If(Eval('sla_status') == 'met', 'success', '')))),
+            ]
 
     @classmethod
     def get_sla_status(cls, cases, names):
@@ -271,7 +322,30 @@ class Case(metaclass=PoolMeta):
                 result['sla_answer_status'][case.id] = sla_status(
                     case.sla_answer_deadline,
                     case.answer_date or case.closed_date, now, cancelled)
+            if 'sla_status' in result:
+                result['sla_status'][case.id] = sla_overall_status(
+                    sla_status(
+                        case.sla_response_deadline, case.first_response_date,
+                        now, cancelled),
+                    sla_status(
+                        case.sla_answer_deadline,
+                        case.answer_date or case.closed_date, now,
+                        cancelled))
         return result
+
+    @classmethod
+    def search_sla_status(cls, name, clause):
+        "Search the SLA status with one sub-query on the cases"
+        table = cls.__table__()
+        _, operator, value = clause
+        column = Coalesce(sla_status_column(table, dt.datetime.now()), '')
+        if operator in {'in', 'not in'}:
+            where = column.in_([v or '' for v in value])
+            if operator == 'not in':
+                where = ~where
+        else:
+            where = fields.SQL_OPERATORS[operator](column, value or '')
+        return [('id', 'in', table.select(table.id, where=where))]
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)

@@ -107,6 +107,30 @@ class Subscription(metaclass=PoolMeta):
         if self.sla and self.compliance_target is None:
             self.compliance_target = self.sla.compliance_target
 
+    def get_rec_name(self, name):
+        """Return "Customer – Service – number [reference]": the contracts
+        are picked by people who know the customer and the service, not
+        the number"""
+        items = []
+        if self.party:
+            items.append(self.party.rec_name)
+        services = []
+        for line in self.lines:
+            if line.service and line.service.rec_name not in services:
+                services.append(line.service.rec_name)
+        if services:
+            items.append(', '.join(services))
+        items.append(super().get_rec_name(name))
+        return ' – '.join(items)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        return domain + [
+            ('party.rec_name', *clause[1:]),
+            ('lines.service.rec_name', *clause[1:]),
+            ]
+
     @classmethod
     def compliance_period(cls):
         "Return the (from, to) dates of the SLA compliance of the context"

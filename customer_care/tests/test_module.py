@@ -432,9 +432,13 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
             self.assertEqual(fresh.days_remaining, 15)
             self.assertEqual(fresh.due_status, 'on_track')
 
+            # A saved draft shows its days left, without due status
             draft = self._case(customer, dt.datetime.now(), kind='claim')
-            self.assertIsNone(draft.days_remaining)
+            self.assertEqual(draft.days_remaining, 15)
             self.assertIsNone(draft.due_status)
+            # Not once answered, closed or cancelled
+            Case.cancel([draft])
+            self.assertIsNone(Case(draft.id).days_remaining)
 
     @with_transaction()
     def test_segment_customers_and_figures(self):
