@@ -238,6 +238,7 @@ TEST_RESULTS = [
 class TestStart(ModelView):
     "Test Routing"
     __name__ = 'customer_care.routing.test.start'
+    __string__ = "Routing Test"
 
     company = fields.Many2One('company.company', "Company", required=True)
     kind = fields.Selection(KINDS, "Kind", required=True)
