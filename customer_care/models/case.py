@@ -879,13 +879,13 @@ class Case(
                 # Also when the matching rule sets no team
                 case.team = config.get_multivalue(
                     'default_team', company=case.company.id)
-            if not case.responsible and case.team and case.team.manager:
-                case.responsible = case.team.manager
             to_save.append(case)
+        cls.assign_by_team(to_save)
         cls.save(to_save)
         assigned = [c for c in cases if c.responsible]
         if assigned:
             cls.notify_responsible(assigned)
+        cls.notify_team([c for c in cases if c.team and not c.responsible])
 
     def route(self, rules):
         "Return the first rule of rules that matches the case"
@@ -894,6 +894,30 @@ class Case(
                 continue
             if rule.match(self):
                 return rule
+
+    @classmethod
+    def assign_by_team(cls, cases):
+        "Give a responsible to the cases without one by their team's method"
+        by_team = defaultdict(list)
+        for case in cases:
+            if case.team and not case.responsible:
+                by_team[case.team].append(case)
+        for team, team_cases in by_team.items():
+            team.assign(team_cases)
+
+    @classmethod
+    def notify_team(cls, cases):
+        "Tell the teams of the cases that nobody is responsible for them yet"
+        by_team = defaultdict(list)
+        for case in cases:
+            by_team[case.team].append(case)
+        for team, team_cases in by_team.items():
+            notify_users(
+                team.get_notified_users(), team_cases,
+                'customer_care.msg_case_team_new_subject',
+                'customer_care.msg_case_team_new_body',
+                team=team.rec_name,
+                cases=', '.join(c.rec_name for c in team_cases))
 
     @classmethod
     def notify_responsible(cls, cases):
@@ -1167,11 +1191,14 @@ class Case(
         if company:
             where &= case.company == company
         if kind == 'reminder':
-            where &= (case.due_date <= date) & (case.responsible != Null)
-            return case.select(
-                case.id.as_('record'), case.due_date.as_('due_date'),
-                case.responsible.as_('user'),
-                where=where)
+            # The team's manager when nobody took the case yet
+            user = Coalesce(case.responsible, team.manager)
+            where &= (case.due_date <= date) & (user != Null)
+            return case.join(team, 'LEFT', condition=case.team == team.id
+                ).select(
+                    case.id.as_('record'), case.due_date.as_('due_date'),
+                    user.as_('user'),
+                    where=where)
         else:
             where &= (case.due_date < date) & (team.manager != Null)
             return case.join(team, condition=case.team == team.id

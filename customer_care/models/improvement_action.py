@@ -383,12 +383,37 @@ class Action(
     def check_modification(cls, mode, actions, values=None, external=False):
         super().check_modification(
             mode, actions, values=values, external=external)
+        if mode == 'write' and external and 'responsible' in values:
+            cls.check_responsible_change(actions)
         if mode == 'delete':
             for action in actions:
                 if action.state not in {'draft', 'cancelled'}:
                     raise AccessError(gettext(
                             'customer_care.msg_action_delete_draft',
                             action=action.rec_name))
+
+    @classmethod
+    def check_responsible_change(cls, actions):
+        """Refuse to change the responsible of an action unless the user is
+        its responsible or in the Customer Care Administration group.
+
+        The responsible of an action may update all its plan lines (a record
+        rule): an agent may not make himself responsible of another's
+        action."""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        user_id = Transaction().user
+        if not user_id or ModelData.get_id(
+                'customer_care', 'group_customer_care_admin') in (
+                User.get_groups()):
+            return
+        for action in actions:
+            if action.responsible and action.responsible.id != user_id:
+                raise AccessError(gettext(
+                        'customer_care.msg_action_responsible_change',
+                        action=action.rec_name,
+                        responsible=action.responsible.rec_name))
 
     @classmethod
     def copy(cls, actions, default=None):

@@ -164,7 +164,14 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def copy(cls, parties, default=None):
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
         default = default.copy() if default is not None else {}
+        if not FieldAccess.check(
+                cls.__name__, ['account_manager'], 'write',
+                raise_exception=False):
+            # Only the administrators assign account managers
+            default.setdefault('account_manager', None)
         default.setdefault('care_cases', None)
         default.setdefault('care_satisfaction_checks', None)
         default.setdefault('care_actions', None)

@@ -11,6 +11,7 @@ from sql import Null
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
@@ -180,8 +181,30 @@ class Subscription(metaclass=PoolMeta):
                         contract=contract.rec_name))
 
     @classmethod
+    def check_modification(
+            cls, mode, contracts, values=None, external=False):
+        super().check_modification(
+            mode, contracts, values=values, external=external)
+        # The party (with its account manager) drives the record rules of
+        # the Account Manager group: it stays as the form shows it
+        if mode == 'write' and external and 'party' in values:
+            for contract in contracts:
+                if (contract.state != 'draft'
+                        and contract.party.id != values['party']):
+                    raise AccessError(gettext(
+                            'customer_care.msg_contract_party_change',
+                            contract=contract.rec_name))
+
+    @classmethod
     def copy(cls, contracts, default=None):
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
         default = default.copy() if default is not None else {}
+        if not FieldAccess.check(
+                cls.__name__, ['account_manager'], 'write',
+                raise_exception=False):
+            # Only the administrators assign account managers
+            default.setdefault('account_manager', None)
         default.setdefault('care_cases', None)
         default.setdefault('care_reviews', None)
         default.setdefault('care_change_requests', None)

@@ -14,7 +14,10 @@ which fills it through proteus with:
   the customer care settings (Colombian public holidays, default team);
 - the users below, each with an employee of the company and Spanish as
   language;
-- teams with manager and members, quality attributes, regulator
+- teams with manager, members and assignment method (the cases no rule
+  routes go to the customer service agents in turn, the industrial
+  complaints to the least loaded agent, the regulator's to the legal team,
+  which takes them by hand), quality attributes, regulator
   classifications (Superintendencia de Servicios Públicos Domiciliarios) and
   routing rules (regulator notifications to the legal team, "subsidio" to the
   subsidies team, gas leaks and emergencies to the emergency team with a term
@@ -304,19 +307,21 @@ CHANGE_REQUESTS = [
             }, 'draft'),
     ]
 
-# key, name, manager, members, e-mail
+# key, name, manager, members, e-mail, assignment method (who takes the
+# cases that reach the team without a responsible)
 TEAMS = [
     ('service', "Servicio al Cliente", 'coordinador',
-        ['agente', 'agente2'], 'servicioalcliente'),
+        ['agente', 'agente2'], 'servicioalcliente', 'round_robin'),
     ('legal', "Jurídica y Asuntos Regulatorios", 'juridica', ['juridica'],
-        'juridica'),
+        'juridica', 'manual'),
     ('subsidies', "Subsidios y Tarifas", 'coordinador', ['agente2'],
-        'subsidios'),
-    ('emergency', "Emergencias", 'tecnico', ['tecnico'], 'emergencias'),
-    ('business', "Atención Empresarial", 'coordinador', ['agente'],
-        'empresas'),
+        'subsidios', 'manager'),
+    ('emergency', "Emergencias", 'tecnico', ['tecnico'], 'emergencias',
+        'manager'),
+    ('business', "Atención Empresarial", 'coordinador',
+        ['agente', 'agente2'], 'empresas', 'least_loaded'),
     ('billing', "Facturación y Recaudo", 'servicio', ['servicio'],
-        'facturacion'),
+        'facturacion', 'manager'),
     ]
 
 QUALITY_ATTRIBUTES = [
@@ -357,7 +362,7 @@ ROUTING_RULES = [
     (30, "Notificaciones de la Superintendencia a Jurídica", {
             'channels': ['regulator'],
             }, {
-            'team': 'legal', 'responsible': 'juridica', 'priority': 'high',
+            'team': 'legal', 'priority': 'high',
             }),
     (40, "Subsidios y contribuciones", {
             'keywords': "subsidio, contribucion, estrato",
@@ -368,7 +373,7 @@ ROUTING_RULES = [
             'kinds': ['complaint', 'claim'],
             'categories': ['industrial'],
             }, {
-            'team': 'business', 'responsible': 'agente', 'priority': 'high',
+            'team': 'business', 'priority': 'high',
             }),
     (60, "Felicitaciones a Servicio al Cliente", {
             'kinds': ['compliment'],
@@ -1202,9 +1207,9 @@ def create_demo(config, today=None, load_translations=True,
     log("teams, classifications, routing rules and settings")
     Team = Model.get('customer_care.team', config=config)
     teams = {}
-    for key, name, manager, members, email in TEAMS:
+    for key, name, manager, members, email, method in TEAMS:
         team = Team(name=name, company=company, manager=users[manager],
-            email=f'{email}@{MAIL_DOMAIN}')
+            email=f'{email}@{MAIL_DOMAIN}', assignment_method=method)
         for member in members:
             team.members.append(User(users[member].id))
         team.save()
@@ -1445,12 +1450,14 @@ def create_demo(config, today=None, load_translations=True,
             case.click('analyse')
         if target == 'analysis' and not spec.get('reopen'):
             continue
-        # The coordinator hands the cases of the default team to an agent
-        if spec.get('responsible') or not case.responsible or (
-                case.team == teams['service']
-                and case.responsible == users['coordinador']):
-            case.responsible = users[spec.get(
-                        'responsible', ('agente', 'agente2')[index % 2])]
+        # A member takes the cases of a team that assigns them by hand
+        if spec.get('responsible') or not case.responsible:
+            if spec.get('responsible'):
+                case.responsible = users[spec['responsible']]
+            elif case.team and case.team.members:
+                case.responsible = case.team.members[0]
+            else:
+                case.responsible = users[('agente', 'agente2')[index % 2]]
             case.save()
         case.click('assign')
         if spec.get('extend'):
