@@ -33,8 +33,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONDecoder
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
-from trytond.url import http_host
 
+from .configuration import web_url
 from .exceptions import (
     SurveyAnswerValidationError, SurveyCampaignError,
     SurveyCampaignValidationError, SurveyTokenError)
@@ -963,9 +963,9 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
 
     # The public page
     def survey_url(self, token):
+        "Return the address of the public page for the token"
         database = Transaction().database.name
-        return (f'{http_host()}/{quote(database)}/customer_care/survey/'
-            f'{token}')
+        return web_url(f'/{quote(database)}/customer_care/survey/{token}')
 
     @classmethod
     def send_links(cls, participants):

@@ -86,6 +86,7 @@ from zoneinfo import ZoneInfo
 from proteus import Model, Wizard
 from proteus import config as pconfig
 
+from trytond import config as tconfig
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
 
 __all__ = ['create_demo', 'USERS', 'PASSWORDS']
@@ -1218,6 +1219,9 @@ def create_demo(config, today=None, load_translations=True,
     configuration.default_team = teams['service']
     configuration.reminder_days = 2
     configuration.information_days = 5
+    # The links in the e-mails lead to this demo server
+    configuration.web_base_url = (
+        f"http://{tconfig.get('web', 'listen') or '127.0.0.1:8000'}/")
     configuration.save()
 
     # Customers
