@@ -1881,6 +1881,8 @@ def _create_surveys(
 
     as_user('coordinador')
     questionnaire = Questionnaire(name="Satisfacción del cliente (GC-P-1)")
+    # What the customers see instead of the internal name
+    questionnaire.title = "Encuesta de satisfacción de Gases del Litoral"
     questionnaire.introduction = (
         "Queremos conocer su opinión sobre nuestro servicio. Responder le "
         "tomará menos de tres minutos.")
@@ -1903,12 +1905,19 @@ def _create_surveys(
         campaign.start_date = start
         campaign.end_date = end
         campaign.contact_by = contact_by
-        campaign.domain = repr(
-            [('categories', 'child_of', customer_categories, 'parent')])
         campaign.excluded_categories.append(Category(categories['ally'].id))
         for name, value in values.items():
             setattr(campaign, name, value)
         campaign.save()
+        # The raw domain is the administrator's (business users pick a
+        # segment): only the customers
+        as_user('admin')
+        restricted = Campaign(campaign.id)
+        restricted.domain = repr(
+            [('categories', 'child_of', customer_categories, 'parent')])
+        restricted.save()
+        as_user('coordinador')
+        campaign = Campaign(campaign.id)
         campaign.click('sample')
         campaign.click('run')
         return Campaign(campaign.id)
