@@ -962,6 +962,24 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
                 })
 
     # The public page
+    @property
+    def public_title(self):
+        "Return the title of the survey that the customer sees"
+        questionnaire = self.campaign.questionnaire
+        return questionnaire.title or gettext(
+            'customer_care.msg_survey_page_title',
+            company=self.company.rec_name)
+
+    @classmethod
+    def from_digest(cls, token):
+        "Return the participant of the token whatever its state, or None"
+        if not token or len(token) > 100:
+            return None
+        participants = cls.search([
+                ('token_digest', '=', token_digest(token)),
+                ], limit=1)
+        return participants[0] if participants else None
+
     def survey_url(self, token):
         "Return the address of the public page for the token"
         database = Transaction().database.name
@@ -979,13 +997,17 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
             participant.channel = 'email'
             participant.link_sent = dt.datetime.now()
             language = _language(participant.party)
+            with Transaction().set_context(language=language):
+                # The campaign's name is internal: the customer sees the
+                # questionnaire's title
+                title = cls(participant.id).public_title
             subject = _message(
                 'customer_care.msg_survey_link_subject', language,
-                campaign=participant.campaign.rec_name,
+                campaign=title,
                 company=participant.company.rec_name)
             body = _message(
                 'customer_care.msg_survey_link_body', language,
-                campaign=participant.campaign.rec_name,
+                campaign=title,
                 company=participant.company.rec_name,
                 url=participant.survey_url(token),
                 end_date=participant.campaign.end_date)
@@ -1064,10 +1086,10 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
         answered = {a.question for a in answers}
         for question in self.campaign.questionnaire.questions:
             if question.required and question not in answered:
+                # The customer sees this message: no record name
                 raise SurveyAnswerValidationError(gettext(
-                        'customer_care.msg_survey_answer_required',
-                        question=question.text,
-                        participant=self.rec_name))
+                        'customer_care.msg_survey_page_missing',
+                        question=question.text))
         Answer.delete(list(self.answers))
         Answer.save(answers)
         # The token is valid once: the participant is no longer pending
