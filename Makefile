@@ -2,7 +2,9 @@
 #
 #   make venv       .venv with trytond 8.0 + this module (editable) + test deps
 #   make test       the whole pytest suite (SQLite in memory by default;
-#                   export TRYTOND_DATABASE_URI=postgresql://... for PostgreSQL)
+#                   export TRYTOND_DATABASE_URI=postgresql://... for PostgreSQL),
+#                   the browser tests included (SQLite only; need chromium)
+#   make test-browser  only the browser tests (web client in headless chromium)
 #   make sao        the Tryton web client (npm tryton-sao 8.0.x) in .sao/package
 #   make demo       fresh demo database in .demo/ + serve it on 127.0.0.1:8000
 #   make demo-db    only (re)build the demo database
@@ -42,10 +44,10 @@ DEMO_MODULE := trytond.modules.customer_care.tests.demo
 DB_CACHE ?= $(if $(filter postgresql://%,$(TRYTOND_DATABASE_URI)),postgresql://,$(CURDIR)/.cache/db)
 PYTEST_ARGS ?= -q
 
-.PHONY: help venv test sao demo demo-db serve demo-cron demo-conf clean distclean
+.PHONY: help venv test test-browser sao demo demo-db serve demo-cron demo-conf clean distclean
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile
 
 # --- Python environment ----------------------------------------------------
 
@@ -58,8 +60,16 @@ $(VENV_STAMP): pyproject.toml
 
 # --- Tests -----------------------------------------------------------------
 
-test: venv
+# The browser tests (customer_care/tests/test_browser_*.py, harness in
+# tests/browser.py) drive the web client: hence `sao`.  Their screenshots of
+# failed tests go to .cache/browser/screenshots/, server logs to
+# .cache/browser/logs/.  CC_BROWSER=0 skips them.
+test: venv sao
 	DB_CACHE='$(DB_CACHE)' $(PY) -m pytest customer_care/tests $(PYTEST_ARGS)
+
+test-browser: venv sao
+	DB_CACHE='$(DB_CACHE)' $(PY) -m pytest customer_care/tests -m browser \
+		$(PYTEST_ARGS)
 
 # --- Web client --------------------------------------------------------------
 
