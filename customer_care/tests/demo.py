@@ -1898,7 +1898,12 @@ def _create_surveys(
         for k in ['residential', 'commercial', 'industrial']]
 
     def new_campaign(name, start, end, contact_by, **values):
+        # The raw domain is the administrator's (business users pick a
+        # segment): only the customers
+        as_user('admin')
         campaign = Campaign(name=name, questionnaire=questionnaire)
+        campaign.domain = repr(
+            [('categories', 'child_of', customer_categories, 'parent')])
         campaign.objective = (
             "Medir la satisfacción de los clientes con el suministro, la "
             "facturación y la atención, según el procedimiento GC-P-1.")
@@ -1909,13 +1914,6 @@ def _create_surveys(
         for name, value in values.items():
             setattr(campaign, name, value)
         campaign.save()
-        # The raw domain is the administrator's (business users pick a
-        # segment): only the customers
-        as_user('admin')
-        restricted = Campaign(campaign.id)
-        restricted.domain = repr(
-            [('categories', 'child_of', customer_categories, 'parent')])
-        restricted.save()
         as_user('coordinador')
         campaign = Campaign(campaign.id)
         campaign.click('sample')

@@ -5,6 +5,7 @@ every kind and state of case, so that the demo can never silently break."""
 import datetime as dt
 from collections import Counter
 from unittest.mock import patch
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from proteus import Model
@@ -249,6 +250,17 @@ def test_demo():
     assert any(i.action for m in reported.meetings for i in m.ideas)
     assert running.answered and running.answered < running.sample_size
     assert running.previous == reported
+    # The survey links lead to the demo server
+    Configuration = Model.get('customer_care.configuration')
+    base = Configuration(1).web_base_url
+    assert base.startswith('http://') and base.endswith('/'), base
+    Email = Model.get('ir.email')
+    links = Email.find([
+            ('resource', 'like', 'customer_care.survey.participant,%')])
+    assert links and all(
+        f'{base}{quote(config.database_name)}/customer_care/survey/'
+        in e.body
+        for e in links)
     assert not any(p.party.categories and any(
                 c.name == "Aliado estratégico" for c in p.party.categories)
         for p in reported.participants)
