@@ -7,6 +7,7 @@ shows only the questionnaire of the participant whose token digest matches,
 accepts answers once, and only while the campaign runs. Everything shown is
 escaped by the Genshi template.
 """
+import logging
 from http import HTTPStatus
 
 from genshi.template import MarkupTemplate
@@ -21,6 +22,8 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from .models.exceptions import SurveyAnswerValidationError
+
+logger = logging.getLogger(__name__)
 
 # The largest form a customer may post (bytes)
 MAX_SIZE = 64 * 1024
@@ -213,6 +216,9 @@ def survey(request, pool, token):
                         exception.message])
             else:
                 # Other errors may name models, fields or records
+                logger.info(
+                    "survey answers of participant %s refused",
+                    participant.id, exc_info=True)
                 message = gettext('customer_care.msg_survey_page_invalid')
             return render(
                 HTTPStatus.BAD_REQUEST, title, message=message, error=True,

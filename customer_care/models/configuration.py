@@ -65,8 +65,8 @@ class Configuration(
         "also count (optional).")
     non_working_days = fields.MultiSelection(
         WEEKDAYS, "Non-Working Weekdays", sort=False,
-        help="The weekdays that are never business days (select several "
-        "with Ctrl+click): by default Saturday and Sunday.")
+        help="The weekdays that are never business days: by default "
+        "Saturday and Sunday.")
     business_day_start = fields.Time(
         "Business Day Start", required=True,
         help="When the working hours of a business day start: the SLA "
