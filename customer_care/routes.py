@@ -7,7 +7,6 @@ shows only the questionnaire of the participant whose token digest matches,
 accepts answers once, and only while the campaign runs. Everything shown is
 escaped by the Genshi template.
 """
-import logging
 from http import HTTPStatus
 
 from genshi.template import MarkupTemplate
@@ -20,10 +19,6 @@ from trytond.protocols.wrappers import (
     abort, allow_null_origin, with_pool, with_transaction)
 from trytond.transaction import Transaction
 from trytond.wsgi import app
-
-from .models.exceptions import SurveyAnswerValidationError
-
-logger = logging.getLogger(__name__)
 
 # The largest form a customer may post (bytes)
 MAX_SIZE = 64 * 1024
@@ -209,17 +204,10 @@ def survey(request, pool, token):
             participant.record_web_answers(posted)
         except (ValidationError, UserError) as exception:
             transaction.rollback()
-            if isinstance(exception, SurveyAnswerValidationError):
-                # Its texts name only the question
-                message = ' '.join([
-                        gettext('customer_care.msg_survey_page_error'),
-                        exception.message])
-            else:
-                # Other errors may name models, fields or records
-                logger.info(
-                    "survey answers of participant %s refused",
-                    participant.id, exc_info=True)
-                message = gettext('customer_care.msg_survey_page_invalid')
+            # record_web_answers raises only texts for the customer
+            message = ' '.join([
+                    gettext('customer_care.msg_survey_page_error'),
+                    exception.message])
             return render(
                 HTTPStatus.BAD_REQUEST, title, message=message, error=True,
                 participant=Participant(participant.id), posted=posted)

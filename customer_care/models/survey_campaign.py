@@ -14,6 +14,7 @@ sent by e-mail.
 import ast
 import datetime as dt
 import hashlib
+import logging
 import random
 import secrets
 import unicodedata
@@ -28,7 +29,8 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.model.exceptions import AccessError
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONDecoder
 from trytond.tools import grouped_slice
@@ -60,6 +62,9 @@ STRATA = [
     ('account_manager', "Account Manager"),
     ('country', "Country"),
     ]
+
+
+logger = logging.getLogger(__name__)
 
 
 def token_digest(token):
@@ -1046,7 +1051,20 @@ class Participant(ReminderMixin, Workflow, ModelSQL, ModelView):
 
         values maps each question id to a list of strings, as a form posts
         them; anything that is not an answer to one of the questionnaire's
-        questions raises SurveyAnswerValidationError."""
+        questions raises SurveyAnswerValidationError, whose text the
+        customer may read (no model, field or record name)."""
+        try:
+            self._record_web_answers(values)
+        except SurveyAnswerValidationError:
+            raise
+        except (ValidationError, UserError) as exception:
+            logger.info(
+                "survey answers of participant %s refused", self.id,
+                exc_info=True)
+            raise SurveyAnswerValidationError(gettext(
+                    'customer_care.msg_survey_page_invalid')) from exception
+
+    def _record_web_answers(self, values):
         pool = Pool()
         Answer = pool.get('customer_care.survey.answer')
         answers = []
