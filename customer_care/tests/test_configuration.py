@@ -117,3 +117,39 @@ class ConfigurationTestCase(unittest.TestCase):
                     f'/model/party.party/{party.id}'))
             self.assertIn(database.replace(':', '%3A'),
                 module.record_url(party))
+
+
+class CampaignViewTestCase(unittest.TestCase):
+    "Test what the campaign form shows to business users"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('customer_care')
+
+    @with_transaction()
+    def test_advanced_fields(self):
+        "Test the raw domain and the seed are for the administrators only"
+        pool = Pool()
+        Campaign = pool.get('customer_care.survey.campaign')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        coordinator = User(login='coordinator', name="Coordinator",
+            groups=[Group(ModelData.get_id(
+                        'customer_care', 'group_customer_care_admin'))])
+        coordinator.save()
+        admin = User(ModelData.get_id('res', 'user_admin'))
+        for user, shown in [(coordinator, False), (admin, True)]:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_check_access=True):
+                view = Campaign.fields_view_get(view_type='form')
+            arch = view['arch']
+            for name in ['domain', 'seed', 'population']:
+                self.assertEqual(
+                    f'name="{name}"' in arch, shown, msg=(user.login, name))
+                self.assertEqual(
+                    name in view['fields'], shown, msg=(user.login, name))
+            self.assertEqual('id="advanced"' in arch, shown, msg=user.login)
+            # The business users still choose the segment
+            self.assertIn('name="segment"', arch)
