@@ -8,6 +8,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from trytond.modules.customer_care.models.fulfilment import last_quarter
 from trytond.modules.customer_care.models.survey_campaign import token_digest
 
@@ -99,7 +101,8 @@ def test_survey_page_phone(phone, rpc, demo_server):
         choice = inputs.last if fieldset.locator(
             '.scale').count() else inputs.first
         choice.scroll_into_view_if_needed()
-        phone.click(fieldset.locator('label', has=choice), tap=True)
+        # A finger taps the label (the answer's target), not the dot
+        phone.click(choice.locator('xpath=..'), tap=True)
         assert choice.is_checked()
         answered[choice.get_attribute('name')] = choice.get_attribute('value')
     send = page.get_by_role('button', name='Enviar')
@@ -142,8 +145,10 @@ def test_fulfilment_follows_period(desktop, rpc):
     context = sao.tab.locator('.filter-box .form')
     from_date = context.locator('input[name="from_date"]').first
     to_date = context.locator('input[name="to_date"]').first
-    assert from_date.input_value() == date_text(start)
-    assert to_date.input_value() == date_text(end)
+    # The context form is filled once its defaults are computed
+    expect(from_date).to_have_value(date_text(start))
+    expect(to_date).to_have_value(date_text(end))
+    sao.idle()
     rows = sao.rows()
     rows.first.wait_for()
     before = rows.count()
