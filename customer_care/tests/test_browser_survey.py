@@ -162,18 +162,31 @@ def test_fulfilment_follows_period(desktop, rpc):
 
     assert before == len(expected(start, end))
 
-    # A period before any contract: no row, and "no data"
+    def searched(start_calls, timeout=20):
+        "Wait until the list was searched again since start_calls"
+        for _ in range(timeout * 10):
+            if [c for c in sao.calls(
+                        start_calls, model='customer_care.contract.fulfilment')
+                    if c['method'].endswith('.search')]:
+                sao.idle()
+                return True
+            sao.tick(100)
+        return False
+
+    # A period before any contract: no row, and "no data"; each date is
+    # typed once the list followed the previous one
     old = dt.date(2000, 1, 1)
     start_calls = len(sao.rpc_log)
     sao.type(from_date, date_text(old), clear=True)
     sao.press('Tab')
+    # The rows follow the new period, without a reload
+    assert searched(start_calls), [
+        c['method'] for c in sao.calls(start_calls)]
+    start_calls = len(sao.rpc_log)
     sao.type(to_date, date_text(old.replace(month=3, day=31)), clear=True)
     sao.press('Tab')
-    sao.idle()
-    # The rows were searched again with the new period, without a reload
-    searches = [c for c in sao.calls(
-            start_calls, model='customer_care.contract.fulfilment')
-        if c['method'].endswith('.search')]
-    assert searches, [c['method'] for c in sao.calls(start_calls)]
-    assert rows.count() == 0
-    assert context.locator('[name="no_data"]').first.is_visible()
+    assert searched(start_calls)
+    expect(to_date).to_have_value(date_text(old.replace(month=3, day=31)))
+    assert expected(old, old.replace(month=3, day=31)) == []
+    expect(rows).to_have_count(0)
+    expect(context.locator('[name="no_data"]').first).to_be_visible()

@@ -241,7 +241,7 @@ class SurveyPageTestCase(unittest.TestCase):
         status, body = self.request(
             TOKENS['valid'], {f'q{rating_q}': '5'})
         self.assertEqual(status, 400)
-        self.assertIn('Please answer &#34;Recommend?&#34;', body)
+        self.assertIn('Please answer "Recommend?"', body)
         self.assertNotIn('Valid', body)
         status, body = self.request(
             TOKENS['valid'], {f'q{rating_q}': '7', f'q{nps_q}': '9'})
