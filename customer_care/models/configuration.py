@@ -80,8 +80,8 @@ class Configuration(
             "subdivision) in this year and the next, as the business-day "
             "calendar counts them."),
         'get_holidays')
-    company_holidays = fields.Function(fields.One2Many(
-            'customer_care.holiday', None, "Company Holidays",
+    company_holidays = fields.Function(fields.Many2Many(
+            'customer_care.holiday', None, None, "Company Holidays",
             help="The company's own non-working days, besides the public "
             "holidays (edit them in Configuration > Company Holidays)."),
         'get_holidays')
@@ -105,13 +105,19 @@ class Configuration(
         result = {name: {} for name in names}
         text = ''
         if 'public_holidays' in names:
-            calendar = get_calendar()
+            try:
+                calendar = get_calendar()
+            except ValueError:
+                # Settings being validated (no working weekday)
+                calendar = None
             lang = Lang.get()
-            text = '\n'.join(
-                f'{lang.strftime(date, "%a")} {lang.strftime(date)}  {name}'
-                for date, name in public_holiday_names(
-                    calendar.country, calendar.subdivision,
-                    [year, year + 1], lang.code))
+            if calendar:
+                text = '\n'.join(
+                    f'{lang.strftime(date, "%a")} {lang.strftime(date)}  '
+                    f'{name}'
+                    for date, name in public_holiday_names(
+                        calendar.country, calendar.subdivision,
+                        [year, year + 1], lang.code))
         holidays = []
         if 'company_holidays' in names and company:
             holidays = [h.id for h in Holiday.search([

@@ -166,15 +166,12 @@ class FulfilmentContext(PeriodContext):
             "and in form."),
         'on_change_with_cct')
     no_data = fields.Function(
-        fields.Char("No Data"), 'on_change_with_no_data')
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('//field[@name="no_data"]', 'states', {
-                    'invisible': Bool(Eval('total')),
-                    }),
-            ]
+        fields.Char(
+            "No Data",
+            states={
+                'invisible': Bool(Eval('total')),
+                }),
+        'on_change_with_no_data')
 
     def _figure(self):
         pool = Pool()
