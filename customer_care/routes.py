@@ -45,15 +45,28 @@ TEMPLATE = MarkupTemplate('''<!DOCTYPE html>
 <title>${title}</title>
 <style>
 body { font-family: sans-serif; max-width: 40em; margin: 1em auto;
-    padding: 0 1em; color: #222; }
+    padding: 0 1em; color: #222; line-height: 1.4; }
 h1 { color: #2c6e8f; font-size: 1.4em; }
 h2 { font-size: 1.1em; border-bottom: 1px solid #ccc; }
-fieldset { border: none; margin: 0 0 1em 0; padding: 0; }
+fieldset { border: none; margin: 0 0 1.2em 0; padding: 0; min-width: 0; }
 legend { font-weight: bold; margin-bottom: 0.3em; }
-.scale label { display: inline-block; margin-right: 0.6em; }
+/* Every answer is a target of at least 44 x 44 px (WCAG 2.5.5) */
+.scale { display: flex; flex-wrap: wrap; gap: 6px; }
+.scale label { display: inline-flex; align-items: center;
+    justify-content: center; gap: 0.3em; min-width: 44px; min-height: 44px;
+    box-sizing: border-box; padding: 0 0.5em; border: 1px solid #bbb;
+    border-radius: 6px; cursor: pointer; }
+.choices label { display: flex; align-items: center; gap: 0.5em;
+    min-height: 44px; cursor: pointer; }
+input[type=radio], input[type=checkbox] { width: 1.3em; height: 1.3em;
+    margin: 0; }
+.ends { display: flex; justify-content: space-between; gap: 1em;
+    font-size: 0.9em; color: #555; margin: 0 0 0.3em 0; }
 .error { color: #b00020; }
 .required { color: #b00020; font-size: 0.8em; }
-textarea { width: 100%; }
+textarea { width: 100%; box-sizing: border-box; font: inherit; }
+button { min-height: 44px; min-width: 44px; padding: 0 1.5em;
+    font-size: 1em; }
 </style>
 </head>
 <body>
@@ -67,6 +80,8 @@ textarea { width: 100%; }
 <legend>${question.text}
 <span py:if="question.required" class="required">(${texts.required})</span>
 </legend>
+<p py:if="question.scale_labels" class="ends"><py:for
+    each="value, label in question.scale_labels"><span>${value} = ${label}</span></py:for></p>
 <div py:if="question.type in ('rating', 'nps')" class="scale">
 <label py:for="value in range(1 if question.type == 'rating' else 0,
         6 if question.type == 'rating' else 11)"><input type="radio"
@@ -82,8 +97,8 @@ textarea { width: 100%; }
     checked="${'checked' if '0' in posted.get(question.id, []) else None}"/>
     ${texts.no}</label>
 </div>
-<div py:if="question.type in ('single', 'multiple')">
-<label py:for="choice in question.choices" style="display: block"><input
+<div py:if="question.type in ('single', 'multiple')" class="choices">
+<label py:for="choice in question.choices"><input
     type="${'radio' if question.type == 'single' else 'checkbox'}"
     name="q${question.id}" value="${choice.id}"
     checked="${'checked' if str(choice.id) in posted.get(question.id, []) else None}"/>
@@ -111,7 +126,7 @@ def render(status, title='', message='', error=False, participant=None,
     "Return the HTML response of the page"
     questions = []
     introduction = None
-    lang = Transaction().context.get('language') or 'en'
+    lang = (Transaction().context.get('language') or 'en').replace('_', '-')
     if participant:
         questionnaire = participant.campaign.questionnaire
         introduction = questionnaire.introduction
@@ -127,6 +142,24 @@ def render(status, title='', message='', error=False, participant=None,
     return Response(
         html, status=status, headers=HEADERS,
         content_type='text/html; charset=utf-8')
+
+
+def browser_language(request, pool):
+    """Return the code of the translatable language that the browser
+    prefers (Accept-Language), or None for the default language"""
+    Lang = pool.get('ir.lang')
+    codes = {lang.code.replace('_', '-'): lang.code
+        for lang in Lang.search([('translatable', '=', True)])}
+    codes.setdefault('en', 'en')
+    best = request.accept_languages.best_match(list(codes))
+    if best is None:
+        # "es-CO" matches "es", but not the other way round
+        for value, _ in request.accept_languages:
+            primary = value.split('-')[0].lower()
+            if primary in codes:
+                best = primary
+                break
+    return codes.get(best) if best else None
 
 
 def parse_form(form):
@@ -151,17 +184,21 @@ def survey(request, pool, token):
     except KeyError:
         abort(HTTPStatus.NOT_FOUND)
     transaction = Transaction()
-    try:
-        participant = Participant.from_token(token)
-    except UserError as exception:
-        status = (HTTPStatus.GONE if getattr(exception, 'gone', False)
-            else HTTPStatus.NOT_FOUND)
-        return render(status, message=exception.message, error=True)
-    language = participant.party.lang.code if participant.party.lang else None
+    # The customer's language: their party's, else their browser's
+    known = Participant.from_digest(token)
+    language = (known.party.lang.code if known and known.party.lang
+        else browser_language(request, pool))
+    with transaction.set_context(language=language):
+        try:
+            participant = Participant.from_token(token)
+        except UserError as exception:
+            status = (HTTPStatus.GONE if getattr(exception, 'gone', False)
+                else HTTPStatus.NOT_FOUND)
+            return render(status, message=exception.message, error=True)
     with transaction.set_context(
             language=language, company=participant.company.id):
         participant = Participant(participant.id)
-        title = participant.campaign.questionnaire.name
+        title = participant.public_title
         if request.method == 'GET':
             return render(HTTPStatus.OK, title, participant=participant)
         if (request.content_length or 0) > MAX_SIZE:
@@ -171,10 +208,12 @@ def survey(request, pool, token):
             participant.record_web_answers(posted)
         except (ValidationError, UserError) as exception:
             transaction.rollback()
+            # record_web_answers raises only texts for the customer
+            message = ' '.join([
+                    gettext('customer_care.msg_survey_page_error'),
+                    exception.message])
             return render(
-                HTTPStatus.BAD_REQUEST, title,
-                message=' '.join([gettext('customer_care.msg_survey_page_error'),
-                        exception.message]), error=True,
+                HTTPStatus.BAD_REQUEST, title, message=message, error=True,
                 participant=Participant(participant.id), posted=posted)
         return render(
             HTTPStatus.OK, title,

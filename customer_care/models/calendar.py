@@ -50,6 +50,33 @@ def _public_holidays(country, subdivision, year):
     return frozenset(calendar.keys())
 
 
+def public_holiday_names(country, subdivision, years, language=None):
+    """Return the sorted [(date, name)] of the public holidays of the
+    country for the years, named in the language when the holidays package
+    has it (else in its default language): the same days as the calendar
+    counts."""
+    if not country:
+        return []
+    kwargs = {}
+    try:
+        supported = holidays.country_holidays(country).supported_languages
+    except NotImplementedError:
+        # A country the holidays package does not know
+        return []
+    for code in [language, (language or '')[:2]]:
+        if code and code in supported:
+            kwargs['language'] = code
+            break
+    try:
+        calendar = holidays.country_holidays(
+            country, subdiv=subdivision or None, years=years, **kwargs)
+    except NotImplementedError:
+        if not subdivision:
+            return []
+        calendar = holidays.country_holidays(country, years=years, **kwargs)
+    return sorted(calendar.items())
+
+
 def check_holiday_calendar(country, subdivision=None):
     "Return whether the holidays package knows the country and subdivision"
     try:

@@ -1,6 +1,7 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+from urllib.parse import quote
 
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
@@ -8,8 +9,12 @@ from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
+from trytond.transaction import Transaction
+from trytond.url import http_host
 
-from .calendar import WEEKDAYS, _calendar_cache, check_holiday_calendar
+from .calendar import (
+    WEEKDAYS, _calendar_cache, check_holiday_calendar, get_calendar,
+    public_holiday_names)
 from .exceptions import ConfigurationValidationError
 
 
@@ -59,8 +64,9 @@ class Configuration(
         help="The ISO code of the state or province whose own holidays "
         "also count (optional).")
     non_working_days = fields.MultiSelection(
-        WEEKDAYS, "Non-Working Days", sort=False,
-        help="The weekdays that are not business days.")
+        WEEKDAYS, "Non-Working Weekdays", sort=False,
+        help="The weekdays that are never business days: by default "
+        "Saturday and Sunday.")
     business_day_start = fields.Time(
         "Business Day Start", required=True,
         help="When the working hours of a business day start: the SLA "
@@ -68,6 +74,63 @@ class Configuration(
     business_day_end = fields.Time(
         "Business Day End", required=True,
         help="When the working hours of a business day end.")
+    public_holidays = fields.Function(fields.Text(
+            "Public Holidays",
+            help="The public holidays of the holiday country (and "
+            "subdivision) in this year and the next, as the business-day "
+            "calendar counts them."),
+        'get_holidays')
+    company_holidays = fields.Function(fields.Many2Many(
+            'customer_care.holiday', None, None, "Company Holidays",
+            help="The company's own non-working days, besides the public "
+            "holidays (edit them in Configuration > Company Holidays)."),
+        'get_holidays')
+    web_base_url = fields.Char(
+        "Web Address",
+        help="The address of this Tryton server as the customers and the "
+        "users reach it, e.g. https://care.example.com/: the links in the "
+        "e-mails (survey pages, records) start with it.\n"
+        "Leave empty to use the server's [web] hostname.")
+
+    @classmethod
+    def get_holidays(cls, configurations, names):
+        "Return the holidays the calendar of the context company uses"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Holiday = pool.get('customer_care.holiday')
+        Lang = pool.get('ir.lang')
+        context = Transaction().context
+        company = context.get('company')
+        year = Date.today().year
+        result = {name: {} for name in names}
+        text = ''
+        if 'public_holidays' in names:
+            try:
+                calendar = get_calendar()
+            except ValueError:
+                # Settings being validated (no working weekday)
+                calendar = None
+            lang = Lang.get()
+            if calendar:
+                text = '\n'.join(
+                    f'{lang.strftime(date, "%a")} {lang.strftime(date)}  '
+                    f'{name}'
+                    for date, name in public_holiday_names(
+                        calendar.country, calendar.subdivision,
+                        [year, year + 1], lang.code))
+        holidays = []
+        if 'company_holidays' in names and company:
+            holidays = [h.id for h in Holiday.search([
+                        ('company', '=', company),
+                        ('date', '>=', dt.date(year, 1, 1)),
+                        ('date', '<=', dt.date(year + 1, 12, 31)),
+                        ])]
+        for configuration in configurations:
+            if 'public_holidays' in names:
+                result['public_holidays'][configuration.id] = text
+            if 'company_holidays' in names:
+                result['company_holidays'][configuration.id] = holidays
+        return result
 
     @classmethod
     def multivalue_model(cls, field):
@@ -138,6 +201,38 @@ class Configuration(
                             'customer_care.msg_configuration_holiday_calendar',
                             country=country.rec_name if country else '',
                             subdivision=subdivision or ''))
+        if field_names is None or 'web_base_url' in field_names:
+            for configuration in configurations:
+                url = (configuration.web_base_url or '').strip()
+                if url and not url.lower().startswith(
+                        ('http://', 'https://')):
+                    raise ConfigurationValidationError(gettext(
+                            'customer_care.msg_configuration_web_base_url',
+                            url=url))
+
+
+def web_base_url():
+    """Return the address that the links in e-mails start with, without a
+    trailing slash: the configured web address, else the server's own
+    ([web] hostname, or the host of the current request)."""
+    pool = Pool()
+    Configuration = pool.get('customer_care.configuration')
+    url = Configuration(1).web_base_url
+    if url and url.strip():
+        return url.strip().rstrip('/')
+    return http_host().rstrip('/')
+
+
+def web_url(path):
+    "Return the absolute address of a path of this server (starting with /)"
+    return web_base_url() + '/' + path.lstrip('/')
+
+
+def record_url(record):
+    "Return the web client's address of the record (sao's URL scheme)"
+    database = Transaction().database.name
+    return web_url(
+        f'#{quote(database)}/model/{record.__name__}/{record.id}')
 
 
 class ConfigurationSequence(ModelSQL, CompanyValueMixin):

@@ -36,6 +36,11 @@ class Questionnaire(DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'customer_care.questionnaire'
 
     name = fields.Char("Name", required=True, translate=True)
+    title = fields.Char(
+        "Title for Customers", translate=True,
+        help="The title that the customers see on the survey page and in "
+        "the e-mail with the link (the name may carry internal codes).\n"
+        "Leave empty for \"Satisfaction survey\" and the company's name.")
     introduction = fields.Text(
         "Introduction", translate=True,
         help="The text shown to the customer above the questions.")
@@ -58,6 +63,22 @@ class Question(sequence_ordered(), ModelSQL, ModelView):
     type = fields.Selection(TYPES, "Type", required=True, sort=False)
     required = fields.Boolean(
         "Required", help="Whether an answer must be given.")
+    low_label = fields.Char(
+        "Lowest Answer Label", translate=True,
+        states={
+            'invisible': ~Eval('type').in_(['rating', 'nps']),
+            },
+        help="What the lowest value of the scale means to the customer.\n"
+        "Leave empty for \"Very dissatisfied\" (rating) or \"Not at all "
+        "likely\" (NPS).")
+    high_label = fields.Char(
+        "Highest Answer Label", translate=True,
+        states={
+            'invisible': ~Eval('type').in_(['rating', 'nps']),
+            },
+        help="What the highest value of the scale means to the customer.\n"
+        "Leave empty for \"Very satisfied\" (rating) or \"Extremely "
+        "likely\" (NPS).")
     choices = fields.One2Many(
         'customer_care.questionnaire.choice', 'question', "Choices",
         states={
@@ -81,6 +102,19 @@ class Question(sequence_ordered(), ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return self.text
+
+    @property
+    def scale_labels(self):
+        """Return ((low value, its label), (high value, its label)) of a
+        rating or NPS question, translated in the context language"""
+        if self.type not in {'rating', 'nps'}:
+            return None
+        low, high = RANGES[self.type]
+        return (
+            (low, self.low_label or gettext(
+                    f'customer_care.msg_survey_page_{self.type}_low')),
+            (high, self.high_label or gettext(
+                    f'customer_care.msg_survey_page_{self.type}_high')))
 
     def check_value(self, value=None, choices=(), text=None):
         """Raise SurveyAnswerValidationError unless the value, the choices

@@ -14,6 +14,7 @@ sent by e-mail.
 import ast
 import datetime as dt
 import hashlib
+import logging
 import random
 import secrets
 import unicodedata
@@ -28,13 +29,14 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.model.exceptions import AccessError
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONDecoder
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
-from trytond.url import http_host
 
+from .configuration import web_url
 from .exceptions import (
     SurveyAnswerValidationError, SurveyCampaignError,
     SurveyCampaignValidationError, SurveyTokenError)
@@ -61,6 +63,9 @@ STRATA = [
     ('account_manager', "Account Manager"),
     ('country', "Country"),
     ]
+
+
+logger = logging.getLogger(__name__)
 
 
 def token_digest(token):
@@ -964,10 +969,28 @@ class Participant(
                 })
 
     # The public page
+    @property
+    def public_title(self):
+        "Return the title of the survey that the customer sees"
+        questionnaire = self.campaign.questionnaire
+        return questionnaire.title or gettext(
+            'customer_care.msg_survey_page_title',
+            company=self.company.rec_name)
+
+    @classmethod
+    def from_digest(cls, token):
+        "Return the participant of the token whatever its state, or None"
+        if not token or len(token) > 100:
+            return None
+        participants = cls.search([
+                ('token_digest', '=', token_digest(token)),
+                ], limit=1)
+        return participants[0] if participants else None
+
     def survey_url(self, token):
+        "Return the address of the public page for the token"
         database = Transaction().database.name
-        return (f'{http_host()}/{quote(database)}/customer_care/survey/'
-            f'{token}')
+        return web_url(f'/{quote(database)}/customer_care/survey/{token}')
 
     @classmethod
     def send_links(cls, participants):
@@ -981,13 +1004,17 @@ class Participant(
             participant.channel = 'email'
             participant.link_sent = dt.datetime.now()
             language = _language(participant.party)
+            with Transaction().set_context(language=language):
+                # The campaign's name is internal: the customer sees the
+                # questionnaire's title
+                title = cls(participant.id).public_title
             subject = _message(
                 'customer_care.msg_survey_link_subject', language,
-                campaign=participant.campaign.rec_name,
+                campaign=title,
                 company=participant.company.rec_name)
             body = _message(
                 'customer_care.msg_survey_link_body', language,
-                campaign=participant.campaign.rec_name,
+                campaign=title,
                 company=participant.company.rec_name,
                 url=participant.survey_url(token),
                 end_date=participant.campaign.end_date)
@@ -1026,7 +1053,20 @@ class Participant(
 
         values maps each question id to a list of strings, as a form posts
         them; anything that is not an answer to one of the questionnaire's
-        questions raises SurveyAnswerValidationError."""
+        questions raises SurveyAnswerValidationError, whose text the
+        customer may read (no model, field or record name)."""
+        try:
+            self._record_web_answers(values)
+        except SurveyAnswerValidationError:
+            raise
+        except (ValidationError, UserError) as exception:
+            logger.info(
+                "survey answers of participant %s refused", self.id,
+                exc_info=True)
+            raise SurveyAnswerValidationError(gettext(
+                    'customer_care.msg_survey_page_invalid')) from exception
+
+    def _record_web_answers(self, values):
         pool = Pool()
         Answer = pool.get('customer_care.survey.answer')
         answers = []
@@ -1066,10 +1106,10 @@ class Participant(
         answered = {a.question for a in answers}
         for question in self.campaign.questionnaire.questions:
             if question.required and question not in answered:
+                # The customer sees this message: no record name
                 raise SurveyAnswerValidationError(gettext(
-                        'customer_care.msg_survey_answer_required',
-                        question=question.text,
-                        participant=self.rec_name))
+                        'customer_care.msg_survey_page_missing',
+                        question=question.text))
         Answer.delete(list(self.answers))
         Answer.save(answers)
         # The token is valid once: the participant is no longer pending

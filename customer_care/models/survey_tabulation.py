@@ -14,13 +14,14 @@ import math
 from collections import defaultdict
 from statistics import NormalDist
 
-from sql import Literal, Null
+from sql import Literal, Null, Union
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case as SQLCase
 
 from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
@@ -371,8 +372,49 @@ def distribution(campaign):
     return result
 
 
+LEVELS = [
+    ('overall', "Overall"),
+    ('stratum', "By Stratum"),
+    ('account_manager', "By Account Manager"),
+    ]
+
+
+class ResultContext(ModelView):
+    "Customer Care Survey Result Context"
+    __name__ = 'customer_care.survey.result.context'
+    __string__ = "Survey Results"
+
+    campaign = fields.Many2One(
+        'customer_care.survey.campaign', "Campaign", required=True,
+        domain=[
+            ('state', 'in', ['running', 'closed', 'reported']),
+            ],
+        help="The figures of one campaign: the figures of several "
+        "campaigns do not add up.")
+
+    @classmethod
+    def default_campaign(cls):
+        "Return the campaign of the context, else the latest one answered"
+        pool = Pool()
+        Campaign = pool.get('customer_care.survey.campaign')
+        context = Transaction().context
+        if context.get('campaign'):
+            return context['campaign']
+        domain = [('state', 'in', ['running', 'closed', 'reported'])]
+        if context.get('company'):
+            domain.append(('company', '=', context['company']))
+        campaigns = Campaign.search(domain, limit=1)
+        if campaigns:
+            return campaigns[0].id
+
+
 class Result(ModelSQL, ModelView):
-    "Customer Care Survey Result"
+    """Customer Care Survey Result
+
+    The answers to a numeric question of a campaign counted for the whole
+    campaign (overall), per stratum and per account manager: each row is
+    the aggregate of its own group, so the rows of a level never need to be
+    added up (a mean or a score cannot be)."""
     __name__ = 'customer_care.survey.result'
 
     campaign = fields.Many2One(
@@ -380,6 +422,9 @@ class Result(ModelSQL, ModelView):
     question = fields.Many2One(
         'customer_care.questionnaire.question', "Question", readonly=True)
     type = fields.Char("Type", readonly=True)
+    level = fields.Selection(LEVELS, "Level", readonly=True, sort=False)
+    level_string = level.translated('level')
+    level_order = fields.Integer("Level Order", readonly=True)
     stratum = fields.Char("Stratum", readonly=True)
     account_manager = fields.Many2One(
         'res.user', "Account Manager", readonly=True)
@@ -399,7 +444,16 @@ class Result(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [
-            ('campaign', 'DESC'), ('question', 'ASC'), ('id', 'ASC')]
+            ('campaign', 'DESC'), ('level_order', 'ASC'),
+            ('question', 'ASC'), ('stratum', 'ASC'),
+            ('account_manager', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual',
+                If(Eval('level') == 'overall', 'success', '')),
+            ]
 
     @classmethod
     def table_query(cls):
@@ -410,26 +464,47 @@ class Result(ModelSQL, ModelView):
         participant = Participant.__table__()
         answer = Answer.__table__()
         question = Question.__table__()
-        return (participant
+        campaign = Transaction().context.get('campaign')
+        where = ((participant.state == 'answered')
+            & question.type.in_(['rating', 'nps', 'yes_no']))
+        if campaign:
+            where &= participant.campaign == campaign
+        from_ = (participant
             .join(answer, condition=answer.participant == participant.id)
-            .join(question, condition=answer.question == question.id)
-            .select(
-                Min(answer.id).as_('id'),
-                participant.campaign.as_('campaign'),
-                answer.question.as_('question'),
-                question.type.as_('type'),
-                participant.stratum.as_('stratum'),
-                participant.account_manager.as_('account_manager'),
-                *question_columns(answer, question),
-                Literal(0).as_('create_uid'),
-                Min(answer.create_date).as_('create_date'),
-                Literal(0).as_('write_uid'),
-                Min(answer.write_date).as_('write_date'),
-                where=(participant.state == 'answered')
-                & question.type.in_(['rating', 'nps', 'yes_no']),
-                group_by=[participant.campaign, answer.question,
-                    question.type, participant.stratum,
-                    participant.account_manager]))
+            .join(question, condition=answer.question == question.id))
+        queries = []
+        for order, (level, _) in enumerate(LEVELS):
+            stratum = (participant.stratum if level == 'stratum'
+                else Literal(None))
+            manager = (participant.account_manager
+                if level == 'account_manager' else Literal(None))
+            group_by = [participant.campaign, answer.question, question.type]
+            if level == 'stratum':
+                group_by.append(participant.stratum)
+            elif level == 'account_manager':
+                group_by.append(participant.account_manager)
+            level_where = where
+            if level == 'stratum':
+                # A campaign sampled without strata has only the overall
+                level_where &= participant.stratum != Null
+            queries.append(from_.select(
+                    # Each answer is in one group of each level
+                    (Min(answer.id) * len(LEVELS) + order).as_('id'),
+                    participant.campaign.as_('campaign'),
+                    answer.question.as_('question'),
+                    question.type.as_('type'),
+                    Literal(level).as_('level'),
+                    Literal(order).as_('level_order'),
+                    stratum.as_('stratum'),
+                    manager.as_('account_manager'),
+                    *question_columns(answer, question),
+                    Literal(0).as_('create_uid'),
+                    Min(answer.create_date).as_('create_date'),
+                    Literal(0).as_('write_uid'),
+                    Min(answer.write_date).as_('write_date'),
+                    where=level_where,
+                    group_by=group_by))
+        return Union(*queries, all_=True)
 
     def get_mean(self, name):
         if self.count:

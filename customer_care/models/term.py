@@ -13,7 +13,7 @@ class Term(ModelSQL, ModelView):
     __name__ = 'customer_care.term'
 
     kind = fields.Selection(
-        [(None, "")] + KINDS, "Kind", sort=False,
+        [(None, "")] + KINDS, "Case Kind", sort=False,
         states={
             'required': ~Eval('emergency'),
             'invisible': Eval('emergency', False),
@@ -27,12 +27,14 @@ class Term(ModelSQL, ModelView):
             })
     petition_kind_string = petition_kind.translated('petition_kind')
     emergency = fields.Boolean(
-        "Emergency",
+        "All Emergencies",
         help="Applies to every case of emergency priority, whatever its kind.")
     duration = fields.Integer(
-        "Duration", required=True,
-        domain=[('duration', '>', 0)])
-    unit = fields.Selection(TERM_UNITS, "Unit", required=True, sort=False)
+        "Term", required=True,
+        domain=[('duration', '>', 0)],
+        help="How long the company has to answer, in the term unit.")
+    unit = fields.Selection(
+        TERM_UNITS, "Term Unit", required=True, sort=False)
     legal_basis = fields.Char(
         "Legal Basis", translate=True,
         help="The law or policy that sets the term.")

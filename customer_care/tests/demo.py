@@ -89,6 +89,7 @@ from zoneinfo import ZoneInfo
 from proteus import Model, Wizard
 from proteus import config as pconfig
 
+from trytond import config as tconfig
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
 
 __all__ = ['create_demo', 'USERS', 'PASSWORDS']
@@ -1235,6 +1236,9 @@ def create_demo(config, today=None, load_translations=True,
     configuration.default_team = teams['service']
     configuration.reminder_days = 2
     configuration.information_days = 5
+    # The links in the e-mails lead to this demo server
+    configuration.web_base_url = (
+        f"http://{tconfig.get('web', 'listen') or '127.0.0.1:8000'}/")
     configuration.save()
 
     # Customers
@@ -1897,6 +1901,8 @@ def _create_surveys(
 
     as_user('coordinador')
     questionnaire = Questionnaire(name="Satisfacción del cliente (GC-P-1)")
+    # What the customers see instead of the internal name
+    questionnaire.title = "Encuesta de satisfacción de Gases del Litoral"
     questionnaire.introduction = (
         "Queremos conocer su opinión sobre nuestro servicio. Responder le "
         "tomará menos de tres minutos.")
@@ -1912,19 +1918,24 @@ def _create_surveys(
         for k in ['residential', 'commercial', 'industrial']]
 
     def new_campaign(name, start, end, contact_by, **values):
+        # The raw domain is the administrator's (business users pick a
+        # segment): only the customers
+        as_user('admin')
         campaign = Campaign(name=name, questionnaire=questionnaire)
+        campaign.domain = repr(
+            [('categories', 'child_of', customer_categories, 'parent')])
         campaign.objective = (
             "Medir la satisfacción de los clientes con el suministro, la "
             "facturación y la atención, según el procedimiento GC-P-1.")
         campaign.start_date = start
         campaign.end_date = end
         campaign.contact_by = contact_by
-        campaign.domain = repr(
-            [('categories', 'child_of', customer_categories, 'parent')])
         campaign.excluded_categories.append(Category(categories['ally'].id))
         for name, value in values.items():
             setattr(campaign, name, value)
         campaign.save()
+        as_user('coordinador')
+        campaign = Campaign(campaign.id)
         campaign.click('sample')
         campaign.click('run')
         return Campaign(campaign.id)

@@ -5,6 +5,7 @@ every kind and state of case, so that the demo can never silently break."""
 import datetime as dt
 from collections import Counter
 from unittest.mock import patch
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from proteus import Model
@@ -239,7 +240,11 @@ def test_demo():
     assert all(c.contract.rec_name for c in visible if c.contract)
 
     # Satisfaction surveys: a reported campaign with answers, a results
-    # meeting whose idea became an action, and a running campaign
+    # meeting whose idea became an action, and a running campaign (read as
+    # the administrator: proteus reads every field, and the campaigns' raw
+    # domain and seed are the administrator's)
+    config.user = 1
+    config._context = User.get_preferences(True, {})
     Campaign = Model.get('customer_care.survey.campaign')
     Participant = Model.get('customer_care.survey.participant')
     reported, = Campaign.find([('state', '=', 'reported')])
@@ -249,6 +254,17 @@ def test_demo():
     assert any(i.action for m in reported.meetings for i in m.ideas)
     assert running.answered and running.answered < running.sample_size
     assert running.previous == reported
+    # The survey links lead to the demo server
+    Configuration = Model.get('customer_care.configuration')
+    base = Configuration(1).web_base_url
+    assert base.startswith('http://') and base.endswith('/'), base
+    Email = Model.get('ir.email')
+    links = Email.find([
+            ('resource', 'like', 'customer_care.survey.participant,%')])
+    assert links and all(
+        f'{base}{quote(config.database_name)}/customer_care/survey/'
+        in e.body
+        for e in links)
     assert not any(p.party.categories and any(
                 c.name == "Aliado estratégico" for c in p.party.categories)
         for p in reported.participants)

@@ -11,6 +11,7 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.customer_care.models import sla as sla_module
+from trytond.modules.customer_care.models.fulfilment import last_quarter
 from trytond.modules.customer_care.tests.tools import key_db_cache
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -641,12 +642,20 @@ class SlaTestCase(unittest.TestCase):
             #    measured), its commitment due met on time: fulfilled
             # C: its commitment was met late: not fulfilled
             # E: its commitment due is still open: not fulfilled
-            # F: nothing measured, nothing due: fulfilled
-            # CCT = 2 / 5 x 100 = 40.0
+            # F: nothing measured, nothing due: no data, not counted
+            # CCT = 1 / 4 x 100 = 25.0 (B alone; F has nothing to measure)
             fulfilled, total, cct = Fulfilment.get_cct(
                 company.id, dt.date(2026, 3, 1), dt.date(2026, 3, 31),
                 now=now)
-            self.assertEqual((fulfilled, total, cct), (2, 5, 40.0))
+            self.assertEqual((fulfilled, total, cct), (1, 4, 25.0))
+            self.assertEqual(Fulfilment.get_cct_counts(
+                    company.id, dt.date(2026, 3, 1), dt.date(2026, 3, 31),
+                    now=now), (1, 4, 1, 25.0))
+            # A month with nothing measured nor due has no figure, not 100 %
+            # (January: A, B, C, E, F and G, closed in February, run)
+            self.assertEqual(Fulfilment.get_cct_counts(
+                    company.id, dt.date(2026, 1, 1), dt.date(2026, 1, 31),
+                    now=now), (0, 0, 6, None))
 
             # The list is computed at the current time: fix it to now
             clock = SimpleNamespace(
@@ -658,6 +667,10 @@ class SlaTestCase(unittest.TestCase):
                             datetime=clock, time=dt.time,
                             timedelta=dt.timedelta)):
                 lines = {l.contract: l for l in Fulfilment.search([])}
+                # Not fulfilled first, no data last
+                self.assertEqual(
+                    [l.status for l in Fulfilment.search([])][-1],
+                    'no_data')
             self.assertEqual(set(lines), {a, b, c, e, f})
             self.assertEqual(
                 (lines[a].cases, lines[a].within, lines[a].fulfilled),
@@ -676,7 +689,52 @@ class SlaTestCase(unittest.TestCase):
                     lines[e].commitments_on_time, lines[e].fulfilled),
                 (0, 1, 0, False))
             self.assertEqual(
-                (lines[f].cases, lines[f].commitments, lines[f].fulfilled),
-                (0, 0, True))
+                (lines[f].cases, lines[f].commitments,
+                    bool(lines[f].fulfilled), lines[f].status),
+                (0, 0, False, 'no_data'))
             self.assertEqual(
-                sum(l.fulfilled for l in lines.values()), fulfilled)
+                {k: l.status for k, l in lines.items()},
+                {a: 'not_fulfilled', b: 'fulfilled', c: 'not_fulfilled',
+                    e: 'not_fulfilled', f: 'no_data'})
+            self.assertEqual(
+                sum(bool(l.fulfilled) for l in lines.values()), fulfilled)
+
+    def test_last_quarter(self):
+        "Test the default period is the last complete calendar quarter"
+        for today, expected in [
+                (dt.date(2026, 12, 1), (dt.date(2026, 7, 1),
+                        dt.date(2026, 9, 30))),
+                (dt.date(2026, 1, 15), (dt.date(2025, 10, 1),
+                        dt.date(2025, 12, 31))),
+                (dt.date(2026, 3, 31), (dt.date(2025, 10, 1),
+                        dt.date(2025, 12, 31))),
+                (dt.date(2026, 4, 1), (dt.date(2026, 1, 1),
+                        dt.date(2026, 3, 31))),
+                ]:
+            self.assertEqual(last_quarter(today), expected, msg=today)
+
+    @with_transaction()
+    def test_fulfilment_default_period(self):
+        "Test the fulfilment opens on the last quarter and says no data"
+        pool = Pool()
+        Context = pool.get('customer_care.contract.fulfilment.context')
+        Date = pool.get('ir.date')
+        company, customer, sla = self._setup()
+        with set_company(company):
+            # A contract with nothing measured in the period
+            self._contract(customer, sla)
+            start, end = last_quarter(Date.today())
+            self.assertEqual(
+                (Context.default_from_date(), Context.default_to_date()),
+                (start, end))
+            self.assertEqual(
+                (Context.default_total(), Context.default_without_data(),
+                    Context.default_cct()), (0, 1, None))
+            self.assertEqual(
+                Context.default_no_data(),
+                "No data: no case measured and no commitment due in the "
+                "period.")
+            context = Context(
+                company=company, from_date=start, to_date=end)
+            self.assertIsNone(context.on_change_with_cct())
+            self.assertTrue(context.on_change_with_no_data())

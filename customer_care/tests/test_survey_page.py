@@ -37,6 +37,8 @@ TOKENS = {
     'hostile': 'hostile-token-0123456789abcdefghijklmnopqrstu',
     'closed': 'closed-token-0123456789abcdefghijklmnopqrstuvw',
     'reset': 'reset-token-0123456789abcdefghijklmnopqrstuvwx',
+    'used_es': 'used-es-token-0123456789abcdefghijklmnopqrstuv',
+    'used_en': 'used-en-token-0123456789abcdefghijklmnopqrstuv',
     }
 
 
@@ -48,8 +50,15 @@ def create_survey():
     Questionnaire = pool.get('customer_care.questionnaire')
     Campaign = pool.get('customer_care.survey.campaign')
     Participant = pool.get('customer_care.survey.participant')
+    Lang = pool.get('ir.lang')
+    spanish, = Lang.search([('code', '=', 'es')])
+    english, = Lang.search([('code', '=', 'en')])
+    # The Spanish texts of the messages
+    Lang.load_translations([spanish])
     questionnaire, = Questionnaire.create([{
-                'name': "Service <Survey>",
+                # An internal name: the customers see the title
+                'name': "Service <Survey> (GC-P-1)",
+                'title': "Our <Service>",
                 'questions': [('create', [{
                                 'sequence': 1, 'section': "Service",
                                 'text': "Rate <b>us</b>", 'type': 'rating',
@@ -72,7 +81,9 @@ def create_survey():
                                 }])],
                 }])
     parties = Party.create([{'name': n} for n in [
-                "Valid", "Hostile", "Closed", "Reset"]])
+                "Valid", "Hostile", "Closed", "Reset"]] + [
+            {'name': "Cliente", 'lang': spanish.id},
+            {'name': "Customer", 'lang': english.id}])
     campaigns = Campaign.create([{
                 'name': name,
                 'questionnaire': questionnaire.id,
@@ -82,14 +93,18 @@ def create_survey():
                 'channels': ['manager'],
                 'domain': repr([('id', 'in', ids)]),
                 } for name, ids in [
-                ("Running", [parties[0].id, parties[1].id, parties[3].id]),
+                ("Running", [parties[0].id, parties[1].id, parties[3].id,
+                        parties[4].id, parties[5].id]),
                 ("Closed", [parties[2].id])]])
     Campaign.sample(campaigns)
     Campaign.run(campaigns)
-    for party, key in zip(parties, ['valid', 'hostile', 'closed', 'reset']):
+    for party, key in zip(parties, [
+                'valid', 'hostile', 'closed', 'reset', 'used_es', 'used_en']):
         participant, = Participant.search([('party', '=', party.id)])
         participant.token_digest = token_digest(TOKENS[key])
         participant.save()
+        if key.startswith('used_'):
+            Participant.write([participant], {'state': 'answered'})
     Campaign.close([campaigns[1]])
     return [q.id for q in questionnaire.questions], [
         c.id for q in questionnaire.questions for c in q.choices]
@@ -149,12 +164,12 @@ class SurveyPageTestCase(unittest.TestCase):
             shutil.rmtree(cls.directory, ignore_errors=True)
         drop_db()
 
-    def request(self, token, data=None):
+    def request(self, token, data=None, headers=None):
         "Return the status and the body of the page of token"
         url = self.url + urllib.parse.quote(token, safe='')
         body = urllib.parse.urlencode(data, doseq=True).encode() \
             if data is not None else None
-        request = urllib.request.Request(url, data=body)
+        request = urllib.request.Request(url, data=body, headers=headers or {})
         if data is not None:
             # As browsers post the form of a page without referrer
             request.add_header('Origin', 'null')
@@ -205,7 +220,20 @@ class SurveyPageTestCase(unittest.TestCase):
         status, body = self.request(TOKENS['valid'])
         self.assertEqual(status, 200)
         self.assertIn('Rate &lt;b&gt;us&lt;/b&gt;', body)
-        self.assertIn('Service &lt;Survey&gt;', body)
+        self.assertIn('<title>Our &lt;Service&gt;</title>', body)
+        # No internal code nor record name
+        self.assertNotIn('GC-P-1', body)
+        self.assertNotIn('Survey&gt;', body)
+        self.assertNotIn('Running', body)
+        self.assertNotIn('Valid', body)
+        # The meaning of the ends of each scale, next to it
+        self.assertIn('1 = Very dissatisfied', body)
+        self.assertIn('5 = Very satisfied', body)
+        self.assertIn('0 = Not at all likely', body)
+        self.assertIn('10 = Extremely likely', body)
+        # Touch targets of 44 px
+        self.assertRegex(body, r'\.scale label \{[^}]*min-height: 44px')
+        self.assertRegex(body, r'\.choices label \{[^}]*min-height: 44px')
         self.assertNotIn('<b>us</b>', body)
         self.assertIn(f'name="q{nps_q}" value="10"', body)
 
@@ -213,7 +241,8 @@ class SurveyPageTestCase(unittest.TestCase):
         status, body = self.request(
             TOKENS['valid'], {f'q{rating_q}': '5'})
         self.assertEqual(status, 400)
-        self.assertIn('Recommend?', body)
+        self.assertIn('Please answer "Recommend?"', body)
+        self.assertNotIn('Valid', body)
         status, body = self.request(
             TOKENS['valid'], {f'q{rating_q}': '7', f'q{nps_q}': '9'})
         self.assertEqual(status, 400)
@@ -427,3 +456,55 @@ class SurveyPageTestCase(unittest.TestCase):
         # A token with a slash may reach another route of the server
         self.assertTrue(400 <= status < 500, (status, body))
         self.assertNotIn('Rate', body)
+
+    def test_messages_language(self):
+        "The link messages speak the customer's language"
+        status, body = self.request(TOKENS['used_es'])
+        self.assertEqual(status, 410)
+        self.assertIn('Esta encuesta ya fue respondida', body)
+        self.assertIn('lang="es"', body)
+        # Whatever the browser prefers: the party's language wins
+        status, body = self.request(
+            TOKENS['used_en'], headers={'Accept-Language': 'es-CO,es;q=0.9'})
+        self.assertEqual(status, 410)
+        self.assertIn('This survey has already been answered', body)
+        # An unknown token: the browser's language
+        for accept, expected in [
+                ('es-CO,es;q=0.9,en;q=0.8', 'Este enlace de encuesta no es'),
+                ('es-CO', 'Este enlace de encuesta no es'),
+                ('en-US,en;q=0.9', 'This survey link is not valid'),
+                ('fr-FR', 'This survey link is not valid'),
+                (None, 'This survey link is not valid'),
+                ]:
+            status, body = self.request(
+                'unknown-token', headers={'Accept-Language': accept}
+                if accept else None)
+            self.assertEqual(status, 404)
+            self.assertIn(expected, body, msg=accept)
+
+    def test_page_spanish(self):
+        "The page of a Spanish customer is in Spanish, its scales too"
+        with Transaction().start(self.database, 0) as transaction:
+            pool = Pool(self.database)
+            Participant = pool.get('customer_care.survey.participant')
+            participant, = Participant.search([
+                    ('token_digest', '=', token_digest(TOKENS['used_es'])),
+                    ])
+            Participant.write([participant], {'state': 'pending'})
+            transaction.commit()
+        try:
+            status, body = self.request(TOKENS['used_es'])
+            self.assertEqual(status, 200)
+            self.assertIn('1 = Muy insatisfecho', body)
+            self.assertIn('0 = Nada probable', body)
+            self.assertIn('Enviar', body)
+        finally:
+            with Transaction().start(self.database, 0) as transaction:
+                Participant = Pool(self.database).get(
+                    'customer_care.survey.participant')
+                participant, = Participant.search([
+                        ('token_digest', '=',
+                            token_digest(TOKENS['used_es'])),
+                        ])
+                Participant.write([participant], {'state': 'answered'})
+                transaction.commit()
