@@ -225,7 +225,9 @@ def survey(request, pool, token):
 # sao's index.html loads custom.js and custom.css from the web root, and sao
 # asks for locale/<lang>.json before locale/<language>.json; trytond answers
 # 405 for the files that [web] root does not have (static files win over these
-# routes).  custom.js carries the module's fixes of sao's widgets.
+# routes).  custom.js is the module's web/*.js files in name order: the fixes
+# of sao's widgets (selection.js) and the refresh of the lists on a change of
+# their context (context_refresh.js).
 WEB_DIR = os.path.join(os.path.dirname(__file__), 'web')
 WEB_HEADERS = {
     'X-Content-Type-Options': 'nosniff',
@@ -239,9 +241,22 @@ def _web_file(name, content_type):
     return Response(data, headers=WEB_HEADERS, content_type=content_type)
 
 
+def custom_script():
+    "Return the module's scripts for sao, web/*.js in name order"
+    parts = []
+    for name in sorted(os.listdir(WEB_DIR)):
+        if name.endswith('.js'):
+            with open(os.path.join(WEB_DIR, name), 'rb') as file:
+                parts.append(b'/* customer_care/web/%s */\n' % name.encode()
+                    + file.read())
+    return b'\n;\n'.join(parts)
+
+
 @app.route('/custom.js', methods={'GET', 'HEAD'})
 def custom_js(request):
-    return _web_file('custom.js', 'text/javascript; charset=utf-8')
+    return Response(
+        custom_script(), headers=WEB_HEADERS,
+        content_type='text/javascript; charset=utf-8')
 
 
 @app.route('/custom.css', methods={'GET', 'HEAD'})

@@ -14,14 +14,14 @@ import textwrap
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr
-from urllib.parse import quote
 
 import trytond.config as config
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction
-from trytond.url import http_host
+
+from .configuration import record_url
 
 
 def _language(record):
@@ -40,23 +40,6 @@ def _message(msg_id, language, **variables):
         for k, v in variables.items()}
     with Transaction().set_context(language=language):
         return gettext(msg_id, **variables)
-
-
-def web_base_url():
-    """Return the address the links in e-mails start with, without a
-    trailing slash: the Web Address of the configuration when it has one,
-    else the server's own ([web] hostname, or the host of the request)."""
-    pool = Pool()
-    Configuration = pool.get('customer_care.configuration')
-    url = getattr(Configuration(1), 'web_base_url', None) or ''
-    return (url.strip() or http_host()).rstrip('/')
-
-
-def record_url(record):
-    "Return the address of the record in the web client (sao's URL scheme)"
-    database = Transaction().database.name
-    return (f'{web_base_url()}/#{quote(database)}/model/'
-        f'{record.__name__}/{record.id}')
 
 
 def record_links(records, language):

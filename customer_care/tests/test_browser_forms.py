@@ -6,8 +6,8 @@ Each test does what /work/shared/repro/1-, 2- and 3-*.js do, as a person:
 keyboard typing, then a quick click (press and release sent together) or a
 finger tap, and reads back what the server stored.
 
-They pass thanks to the module's custom.js (web/custom.js, served by
-routes.py).  To see them fail without it, run them with
+They pass thanks to the module's custom.js (web/selection.js, in the
+custom.js that routes.py serves).  To see them fail without it, run them with
 ``CC_FORMS_WITHOUT_FIX=1``: the page then gets no custom.js (a 404), as
 before the fix; the server still refuses the read-only changes, so bug 1
 then ends with an error instead of a rewritten case.
@@ -116,13 +116,13 @@ def test_respond_keeps_classification(new_sao, rpc, state, gesture):
     sao.click(textarea)
     sao.page.keyboard.type(ANSWER, delay=20)
     respond = sao.button('Responder')
-    # The answer is not committed yet: Responder is still greyed
-    assert respond.is_disabled()
+    # The answer is not committed yet: the press on Responder commits it and
+    # sao redisplays the form (its lists rebuilt) before the release clicks
     start = len(sao.rpc_log)
     with slow_cpu(sao):
         sao.click(respond, quick=(gesture == 'quick'), tap=(gesture == 'tap'))
         sao.dialog().wait_for()
-    sao.accept_dialog()  # the confirmation of Responder
+    sao.accept_dialog()  # Enviar, in the answer's confirmation
     sao.idle()
     message = sao.message()
 
@@ -286,7 +286,9 @@ def test_optional_files_answered(new_sao, demo_server):
 
     status, kind, body = get('custom.js')
     assert (status, kind) == (200, 'text/javascript')
-    assert b'customer_care' in body
+    # Both scripts of web/: the widget fixes and the context refresh
+    assert b'customer_care_patches' in body
+    assert b'__customer_care_context' in body
     status, kind, _ = get('custom.css')
     assert (status, kind) == (200, 'text/css')
     status, kind, body = get('locale/es_CO.json')

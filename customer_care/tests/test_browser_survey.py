@@ -4,9 +4,6 @@
 contracts, in the web client."""
 import datetime as dt
 import secrets
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -15,30 +12,6 @@ from trytond.modules.customer_care.models.survey_campaign import token_digest
 
 # The smallest touch target (WCAG 2.5.5, Apple and Google guidelines)
 TARGET = 44
-CONTEXT_REFRESH = Path(__file__).parent.parent / 'web' / 'context_refresh.js'
-
-
-def serve_context_refresh(sao):
-    """Make sure the page's custom.js has the module's context refresh.
-
-    sao loads custom.js from the server; the module's custom.js (branch
-    forms) is to include web/context_refresh.js. Until it does, the test
-    appends the file to whatever the server answers (nothing is appended
-    when it is already there)."""
-    script = CONTEXT_REFRESH.read_text()
-    url = sao.server.url + 'custom.js'
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            served = response.read().decode()
-    except urllib.error.HTTPError:
-        served = ''
-    if '__customer_care_context' in served:
-        return
-    sao.page.route('**/custom.js', lambda route: route.fulfill(
-            status=200, content_type='text/javascript; charset=utf-8',
-            body=served + '\n' + script))
-
-
 def pending_link(demo_server, rpc):
     """Give a pending participant of the running campaign a new token and
     return (participant id, the URL of their page)"""
@@ -136,7 +109,6 @@ def test_fulfilment_follows_period(desktop, rpc):
     """The contract fulfilment opens on the last quarter, and its rows and
     figures follow the period typed in its header"""
     sao = desktop
-    serve_context_refresh(sao)
     sao.login('coordinador')
     sao.open_menu(
         'Servicio al cliente', 'Revisiones del servicio',
