@@ -19,6 +19,7 @@ from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -466,10 +467,15 @@ class Case(
             cursor.execute(*table.select(
                     table.id, table.contact_phone,
                     where=table.contact_phone != Null))
+            ids = defaultdict(list)
             for id_, phone in cursor.fetchall():
-                cursor.execute(*table.update(
-                        [table.contact_phone_compact], [compact_phone(phone)],
-                        where=table.id == id_))
+                ids[compact_phone(phone)].append(id_)
+            # One update per distinct phone, in slices of ids
+            for compact, phone_ids in ids.items():
+                for sub_ids in grouped_slice(phone_ids):
+                    cursor.execute(*table.update(
+                            [table.contact_phone_compact], [compact],
+                            where=reduce_ids(table.id, sub_ids)))
 
     @classmethod
     def order_number(cls, tables):

@@ -10,7 +10,8 @@ assigned case.  The mixin checks each external write: for every written field
 whose value would change, it evaluates the field's ``states['readonly']`` on
 the record, as the client does, and refuses the whole write when the field is
 read-only.  The workflow state (statically read-only) is refused too: it
-changes only through the buttons.
+changes only through the buttons, and a record is created in its initial
+state.
 
 Writing back the stored value is accepted (sao sends unchanged values), and so
 is a change that the client allows in one editing session: a field made
@@ -71,6 +72,28 @@ class StateReadonlyMixin:
             mode, records, values=values, external=external)
         if mode == 'write' and external and values:
             cls.check_readonly_fields(records, values)
+        elif mode == 'create' and external:
+            cls.check_created_state(records)
+
+    @classmethod
+    def check_created_state(cls, records):
+        "Raise ReadonlyFieldError if a record is created in a later state"
+        name = getattr(cls, '_transition_state', None)
+        default = getattr(cls, 'default_%s' % name, None) if name else None
+        if not default:
+            return
+        initial = default()
+        for record in records:
+            state = getattr(record, name)
+            if state != initial:
+                # The labels of the states in the user's language
+                selection = dict(
+                    cls.fields_get([name])[name].get('selection') or [])
+                raise ReadonlyFieldError(gettext(
+                        'customer_care.msg_create_state',
+                        model=cls.__names__()['model'],
+                        default=selection.get(initial, initial),
+                        state=selection.get(state, state)))
 
     @classmethod
     def _readonly_exempt_fields(cls):

@@ -133,11 +133,24 @@ class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
         return (last or 0) + 10
 
     @classmethod
+    def create(cls, vlist):
+        # The new rules go after the others, in the order given
+        vlist = [v.copy() for v in vlist]
+        last = None
+        for values in vlist:
+            if values.get('sequence') is None:
+                if last is None:
+                    last = cls.default_sequence() - 10
+                last += 10
+                values['sequence'] = last
+        return super().create(vlist)
+
+    @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         # An empty sequence would put the rule first
-        if ((mode == 'create' or 'sequence' in values)
-                and values.get('sequence') is None):
+        if mode == 'write' and 'sequence' in values and (
+                values['sequence'] is None):
             values['sequence'] = cls.default_sequence()
         return values
 

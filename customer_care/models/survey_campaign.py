@@ -596,7 +596,13 @@ class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def copy(cls, campaigns, default=None):
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
         default = default.copy() if default is not None else {}
+        if not FieldAccess.check(
+                cls.__name__, ['domain'], 'write', raise_exception=False):
+            # Only the administrators write the raw domain
+            default.setdefault('domain', None)
         default.setdefault('participants', None)
         default.setdefault('meetings', None)
         default.setdefault('population', None)

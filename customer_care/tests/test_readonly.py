@@ -102,3 +102,36 @@ class ReadonlyTestCase(unittest.TestCase):
             with check_access():
                 Action.write([action], {'meets_objective': 'yes'})
             self.assertEqual(Action(action.id).meets_objective, 'yes')
+
+    @with_transaction()
+    def test_create_in_later_state(self):
+        "Test a client cannot create a case or an action in a later state"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Action = pool.get('customer_care.action')
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            customer = Party(name="Customer")
+            customer.save()
+            values = {
+                'customer': customer.id, 'subject': "Subject",
+                'kind': 'complaint', 'channel': 'phone'}
+            with check_access():
+                with self.assertRaises(ReadonlyFieldError):
+                    Case.create([dict(values, state='assigned')])
+                with self.assertRaises(ReadonlyFieldError):
+                    Action.create([{
+                                'kind': 'corrective', 'title': "Title",
+                                'responsible': User(1).id,
+                                'due_date': (
+                                    dt.date.today() + dt.timedelta(days=30)),
+                                'state': 'approved',
+                                }])
+                # Created in the initial state (given or not) is accepted
+                case, = Case.create([dict(values, state='draft')])
+                self.assertEqual(case.state, 'draft')
+            # The server itself may
+            case, = Case.create([dict(values, state='registered')])
+            self.assertEqual(case.state, 'registered')
