@@ -110,7 +110,7 @@ def test_respond_keeps_classification(new_sao, rpc, state, gesture):
     sao = open_sao(new_sao, has_touch=(gesture == 'tap'))
     sao.login('agente')
     sao.open_menu('Servicio al cliente', 'Casos')
-    sao.open_row(number, list_tab='Todo')
+    sao.open_row(number, list_tab='Todo', search=True)
     sao.open_notebook('Respuesta')
     textarea = sao.field('answer')
     sao.click(textarea)
@@ -165,7 +165,8 @@ def test_approve_keeps_answers(new_sao, rpc, one_try):
     sao = open_sao(new_sao)
     sao.login('coordinador')
     sao.open_menu('Servicio al cliente', 'Acciones de mejora')
-    sao.open_row(number, list_tab='Esperando aprobación')
+    sao.open_row(
+        number, list_tab='Esperando aprobación', search=True)
     sao.open_notebook('Aprobación')
     for name, label in zip(QUESTIONS, ['Sí', 'Sí', 'No', 'Sí']):
         sao.select(name, label)
