@@ -15,7 +15,7 @@ from trytond.transaction import Transaction
 key_db_cache()
 
 from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, with_transaction)
+    activate_module, drop_db, with_transaction)
 
 # Friday 13 November 2026; Monday 16 is a public holiday in Colombia
 FRIDAY = dt.date(2026, 11, 13)
@@ -28,6 +28,12 @@ class CaseListTestCase(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         activate_module('customer_care')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        # Free the database for the next test module (PostgreSQL drops it)
+        drop_db()
 
     def _setup(self):
         "Create a Colombian company and a customer; return them"

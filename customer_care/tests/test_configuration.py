@@ -18,7 +18,7 @@ from trytond.transaction import Transaction
 key_db_cache()
 
 from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, with_transaction)
+    activate_module, drop_db, with_transaction)
 
 
 class ConfigurationTestCase(unittest.TestCase):
@@ -28,6 +28,12 @@ class ConfigurationTestCase(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         activate_module('customer_care')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        # Free the database for the next test module (PostgreSQL drops it)
+        drop_db()
 
     @with_transaction()
     def test_holidays_shown(self):
@@ -126,6 +132,12 @@ class CampaignViewTestCase(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         activate_module('customer_care')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        # Free the database for the next test module (PostgreSQL drops it)
+        drop_db()
 
     @with_transaction()
     def test_advanced_fields(self):

@@ -7,7 +7,8 @@ import unittest
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.customer_care.models.exceptions import ReadonlyFieldError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 from trytond.transaction import check_access
 
 
@@ -17,6 +18,12 @@ class ReadonlyTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         activate_module('customer_care')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        # Free the database for the next test module (PostgreSQL drops it)
+        drop_db()
 
     def _case(self):
         pool = Pool()

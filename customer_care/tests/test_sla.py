@@ -19,7 +19,7 @@ from trytond.transaction import Transaction
 key_db_cache()
 
 from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, with_transaction)
+    activate_module, drop_db, with_transaction)
 
 
 class SlaTestCase(unittest.TestCase):
@@ -29,6 +29,12 @@ class SlaTestCase(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         activate_module('customer_care')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        # Free the database for the next test module (PostgreSQL drops it)
+        drop_db()
 
     def _setup(self):
         "Create a Colombian company, a customer and an SLA; return them"
