@@ -727,10 +727,12 @@ class Sao:
         entry = self.tab.get_by_placeholder("Buscar").first
         self.type(entry, text, clear=True)
         self.press('Enter')
+        self.idle()
 
     def row(self, text):
-        "The first row of the current list that shows text"
-        return self.tab.locator('.treeview tbody tr', has_text=text).first
+        "The first visible row of the current list that shows text"
+        return self.tab.locator(
+            '.treeview tbody tr:visible', has_text=text).first
 
     def open_row(self, text, list_tab=None, search=False):
         """Open the record of the list row that shows text (double-click),
