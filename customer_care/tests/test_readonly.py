@@ -127,7 +127,7 @@ class ReadonlyTestCase(unittest.TestCase):
                 'kind': 'complaint', 'channel': 'phone'}
             with check_access():
                 with self.assertRaises(ReadonlyFieldError):
-                    Case.create([dict(values, state='assigned')])
+                    Case.create([dict(values, state='cancelled')])
                 with self.assertRaises(ReadonlyFieldError):
                     Action.create([{
                                 'kind': 'corrective', 'title': "Title",
