@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from statistics import NormalDist
 
-from sql import Literal, Null, Union
+from sql import Cast, Literal, Null, Union
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case as SQLCase
 
@@ -464,6 +464,7 @@ class Result(ModelSQL, ModelView):
         participant = Participant.__table__()
         answer = Answer.__table__()
         question = Question.__table__()
+        database = Transaction().database
         campaign = Transaction().context.get('campaign')
         where = ((participant.state == 'answered')
             & question.type.in_(['rating', 'nps', 'yes_no']))
@@ -474,10 +475,13 @@ class Result(ModelSQL, ModelView):
             .join(question, condition=answer.question == question.id))
         queries = []
         for order, (level, _) in enumerate(LEVELS):
+            # Typed NULLs: PostgreSQL types an untyped one as text, which
+            # the integer account manager of another level cannot join
             stratum = (participant.stratum if level == 'stratum'
-                else Literal(None))
+                else Cast(Null, database.sql_type('VARCHAR').base))
             manager = (participant.account_manager
-                if level == 'account_manager' else Literal(None))
+                if level == 'account_manager'
+                else Cast(Null, database.sql_type('INTEGER').base))
             group_by = [participant.campaign, answer.question, question.type]
             if level == 'stratum':
                 group_by.append(participant.stratum)
