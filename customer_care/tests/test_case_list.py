@@ -3,7 +3,6 @@
 """Tests of the cases list: the search box, the due-soon tab, the default
 order, the SLA status filter, the company times and the contracts' names."""
 import datetime as dt
-import unittest
 from unittest.mock import patch
 
 from trytond.modules.company.tests import create_company, set_company
@@ -14,26 +13,15 @@ from trytond.transaction import Transaction
 
 key_db_cache()
 
-from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, drop_db, with_transaction)
+from trytond.modules.customer_care.tests import tools  # noqa: E402
+from trytond.tests.test_tryton import with_transaction  # noqa: E402
 
 # Friday 13 November 2026; Monday 16 is a public holiday in Colombia
 FRIDAY = dt.date(2026, 11, 13)
 
 
-class CaseListTestCase(unittest.TestCase):
+class CaseListTestCase(tools.ModuleDatabaseTestCase):
     "Test the cases list"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('customer_care')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        # Free the database for the next test module (PostgreSQL drops it)
-        drop_db()
 
     def _setup(self):
         "Create a Colombian company and a customer; return them"

@@ -3,7 +3,6 @@
 """Tests of the configuration: the holidays it shows, the web address of
 the links in e-mails."""
 import datetime as dt
-import unittest
 
 import holidays
 from unittest.mock import patch
@@ -17,23 +16,12 @@ from trytond.transaction import Transaction
 
 key_db_cache()
 
-from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, drop_db, with_transaction)
+from trytond.modules.customer_care.tests import tools  # noqa: E402
+from trytond.tests.test_tryton import with_transaction  # noqa: E402
 
 
-class ConfigurationTestCase(unittest.TestCase):
+class ConfigurationTestCase(tools.ModuleDatabaseTestCase):
     "Test the customer care configuration"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('customer_care')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        # Free the database for the next test module (PostgreSQL drops it)
-        drop_db()
 
     @with_transaction()
     def test_holidays_shown(self):
@@ -125,19 +113,8 @@ class ConfigurationTestCase(unittest.TestCase):
                 module.record_url(party))
 
 
-class CampaignViewTestCase(unittest.TestCase):
+class CampaignViewTestCase(tools.ModuleDatabaseTestCase):
     "Test what the campaign form shows to business users"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('customer_care')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        # Free the database for the next test module (PostgreSQL drops it)
-        drop_db()
 
     @with_transaction()
     def test_advanced_fields(self):

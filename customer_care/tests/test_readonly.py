@@ -2,28 +2,17 @@
 # this repository contains the full copyright notices and license terms.
 "The server refuses the external writes that change a read-only field"
 import datetime as dt
-import unittest
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.customer_care.models.exceptions import ReadonlyFieldError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.modules.customer_care.tests import tools
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import check_access
 
 
-class ReadonlyTestCase(unittest.TestCase):
+class ReadonlyTestCase(tools.ModuleDatabaseTestCase):
     "Test StateReadonlyMixin"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('customer_care')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        # Free the database for the next test module (PostgreSQL drops it)
-        drop_db()
 
     def _case(self):
         pool = Pool()

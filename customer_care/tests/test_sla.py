@@ -3,7 +3,6 @@
 """Tests of the SLAs, the service reviews, the change requests and the
 fulfilment of the contracts."""
 import datetime as dt
-import unittest
 from types import SimpleNamespace
 from unittest.mock import patch
 
@@ -18,23 +17,12 @@ from trytond.transaction import Transaction
 
 key_db_cache()
 
-from trytond.tests.test_tryton import (  # noqa: E402
-    activate_module, drop_db, with_transaction)
+from trytond.modules.customer_care.tests import tools  # noqa: E402
+from trytond.tests.test_tryton import with_transaction  # noqa: E402
 
 
-class SlaTestCase(unittest.TestCase):
+class SlaTestCase(tools.ModuleDatabaseTestCase):
     "Test the SLAs and the service reviews of the contracts"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('customer_care')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        # Free the database for the next test module (PostgreSQL drops it)
-        drop_db()
 
     def _setup(self):
         "Create a Colombian company, a customer and an SLA; return them"

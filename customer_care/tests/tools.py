@@ -3,6 +3,7 @@
 """Helpers for the tests and the benchmarks."""
 import hashlib
 import os
+import unittest
 from pathlib import Path
 
 MODULE = Path(__file__).resolve().parent.parent
@@ -55,3 +56,23 @@ def start_mail_sink():
     os.environ['CUSTOMER_CARE_MAIL_DIR'] = sink.directory
     config.set('email', 'uri', sink.uri)
     return sink
+
+
+class ModuleDatabaseTestCase(unittest.TestCase):
+    """A test case on a database with customer_care activated, dropped when
+    the class is done so that the next test module can restore its own
+    (PostgreSQL refuses to drop a database still in use).
+
+    Import this module, not the class: pytest would collect the class."""
+
+    @classmethod
+    def setUpClass(cls):
+        from trytond.tests.test_tryton import activate_module
+        super().setUpClass()
+        activate_module('customer_care')
+
+    @classmethod
+    def tearDownClass(cls):
+        from trytond.tests.test_tryton import drop_db
+        super().tearDownClass()
+        drop_db()
