@@ -278,7 +278,7 @@ class Case(
         "Origin", selection='get_origin', readonly=True,
         help="Where the case was raised (a service review).")
     improvement_actions = fields.One2Many(
-        'customer_care.action', 'origin', "Improvement Actions",
+        'customer_care.improvement_action', 'origin', "Improvement Actions",
         readonly=True)
     on_time = fields.Boolean(
         "On Time", readonly=True,
@@ -1118,9 +1118,9 @@ class Case(
     def create_improvement_action(cls, cases):
         "Create an improvement action from each case and open them"
         pool = Pool()
-        Action = pool.get('customer_care.action')
+        ImprovementAction = pool.get('customer_care.improvement_action')
         return open_records(
-            'act_action_form', Action.create_from_origin(cases))
+            'act_action_form', ImprovementAction.create_from_origin(cases))
 
     @classmethod
     @ModelView.button_action('customer_care.wizard_case_extend')

@@ -54,10 +54,10 @@ FREQUENCIES = [
 RUNNING_STATES = ['approved', 'processing']
 
 
-class Action(
+class ImprovementAction(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
     "Customer Care Improvement Action"
-    __name__ = 'customer_care.action'
+    __name__ = 'customer_care.improvement_action'
     __string__ = "Improvement Action"
     _rec_name = 'number'
 
@@ -79,10 +79,11 @@ class Action(
         "Origin", selection='get_origin', states=_states,
         help="The finding that gave rise to the action.")
     parent = fields.Many2One(
-        'customer_care.action', "Follow-up Of", readonly=True,
+        'customer_care.improvement_action', "Follow-up Of", readonly=True,
         help="The action found not effective that this one follows up.")
     follow_ups = fields.One2Many(
-        'customer_care.action', 'parent', "Follow-up Actions", readonly=True)
+        'customer_care.improvement_action', 'parent', "Follow-up Actions",
+        readonly=True)
     root_cause = fields.Text(
         "Root Cause Analysis",
         states={
@@ -97,7 +98,8 @@ class Action(
             'required': ~Eval('state').in_(['draft', 'rejected', 'cancelled']),
             })
     customers = fields.Many2Many(
-        'customer_care.action-party.party', 'action', 'party', "Customers",
+        'customer_care.improvement_action-party.party', 'action', 'party',
+        "Customers",
         context={
             'company': Eval('company', -1),
             },
@@ -128,7 +130,7 @@ class Action(
             ])
     closed = fields.Date("Closed", readonly=True)
     lines = fields.One2Many(
-        'customer_care.action.line', 'action', "Plan",
+        'customer_care.improvement_action.line', 'action', "Plan",
         states={
             'readonly': Eval('state').in_(['done', 'checked', 'cancelled']),
             })
@@ -331,7 +333,7 @@ class Action(
         """
         return [
             'customer_care.case', 'customer_care.satisfaction.check',
-            'customer_care.action', 'customer_care.service_review',
+            'customer_care.improvement_action', 'customer_care.service_review',
             'customer_care.service_review.commitment']
 
     @classmethod
@@ -652,13 +654,14 @@ class Action(
                     where=where)
 
 
-class Action_Party(ModelSQL):
+class ImprovementAction_Party(ModelSQL):
     "Customer Care Improvement Action - Party"
-    __name__ = 'customer_care.action-party.party'
+    __name__ = 'customer_care.improvement_action-party.party'
     __string__ = "Improvement Action - Party"
 
     action = fields.Many2One(
-        'customer_care.action', "Action", required=True, ondelete='CASCADE')
+        'customer_care.improvement_action', "Action", required=True,
+        ondelete='CASCADE')
     party = fields.Many2One(
         'party.party', "Party", required=True, ondelete='CASCADE')
 
@@ -669,11 +672,11 @@ class Action_Party(ModelSQL):
         cls._sql_indexes.add(Index(t, (t.party, Index.Equality())))
 
 
-class Line(
+class ImprovementActionLine(
         StateReadonlyMixin, ReminderMixin, sequence_ordered(), Workflow,
         ModelSQL, ModelView):
     "Customer Care Improvement Action Line"
-    __name__ = 'customer_care.action.line'
+    __name__ = 'customer_care.improvement_action.line'
     __string__ = "Improvement Action Line"
     _rec_name = 'activity'
 
@@ -682,7 +685,8 @@ class Line(
         }
 
     action = fields.Many2One(
-        'customer_care.action', "Action", required=True, ondelete='CASCADE',
+        'customer_care.improvement_action', "Action", required=True,
+        ondelete='CASCADE',
         states={
             'readonly': Eval('id', -1) >= 0,
             })
@@ -843,9 +847,9 @@ class Line(
         (the action's responsible when the line has none); escalate the
         overdue ones to the responsible of the action."""
         pool = Pool()
-        Action = pool.get('customer_care.action')
+        ImprovementAction = pool.get('customer_care.improvement_action')
         line = cls.__table__()
-        action = Action.__table__()
+        action = ImprovementAction.__table__()
         company = Transaction().context.get('company')
         where = ((line.state == 'to_do') & (line.due_date != Null)
             & action.state.in_(RUNNING_STATES))
@@ -866,7 +870,7 @@ class Line(
 
 class ActionPlanReport(CareReport):
     "Improvement Action Plan"
-    __name__ = 'customer_care.action.plan'
+    __name__ = 'customer_care.improvement_action.plan'
 
     @classmethod
     def get_context(cls, records, header, data):

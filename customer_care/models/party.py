@@ -29,7 +29,7 @@ class Party(metaclass=PoolMeta):
         'customer_care.satisfaction.check', 'customer',
         "Satisfaction Checks", readonly=True)
     care_actions = fields.Many2Many(
-        'customer_care.action-party.party', 'party', 'action',
+        'customer_care.improvement_action-party.party', 'party', 'action',
         "Improvement Actions", readonly=True)
     care_contracts = fields.One2Many(
         'sale.subscription', 'party', "Contracts", readonly=True)

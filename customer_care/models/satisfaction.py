@@ -370,7 +370,8 @@ class Check(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
             'invisible': Eval('result') != 'not_satisfied',
             })
     improvement_action = fields.Many2One(
-        'customer_care.action', "Improvement Action", readonly=True,
+        'customer_care.improvement_action', "Improvement Action",
+        readonly=True,
         states={
             'invisible': ~Eval('improvement_action'),
             })
@@ -727,8 +728,9 @@ class Check(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
     def _create_improvement_action(cls, checks):
         "Create a corrective improvement action for each check"
         pool = Pool()
-        Action = pool.get('customer_care.action')
-        actions = Action.create_from_origin(checks, kind='corrective')
+        ImprovementAction = pool.get('customer_care.improvement_action')
+        actions = ImprovementAction.create_from_origin(
+            checks, kind='corrective')
         for check, action in zip(checks, actions):
             check.improvement_action = action
         cls.save(checks)

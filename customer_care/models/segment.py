@@ -89,7 +89,8 @@ class Segment(ModelSQL, ModelView):
             "available."),
         'get_figures')
     actions = fields.One2Many(
-        'customer_care.action', 'segment', "Actions", readonly=True)
+        'customer_care.improvement_action', 'segment', "Actions",
+        readonly=True)
 
     @classmethod
     def __setup__(cls):

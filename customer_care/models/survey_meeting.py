@@ -77,7 +77,8 @@ class Idea(ModelSQL, ModelView):
     subject = fields.Char("Idea", required=True)
     description = fields.Text("Description")
     action = fields.Many2One(
-        'customer_care.action', "Improvement Action", readonly=True,
+        'customer_care.improvement_action', "Improvement Action",
+        readonly=True,
         ondelete='SET NULL')
 
     @classmethod
@@ -112,9 +113,10 @@ class Idea(ModelSQL, ModelView):
     def create_action(cls, ideas):
         "Create a draft improvement action from each idea and open them"
         pool = Pool()
-        Action = pool.get('customer_care.action')
+        ImprovementAction = pool.get('customer_care.improvement_action')
         ideas = [i for i in ideas if not i.action]
-        actions = Action.create_from_origin(ideas, kind='improvement')
+        actions = ImprovementAction.create_from_origin(
+            ideas, kind='improvement')
         for idea, action in zip(ideas, actions):
             idea.action = action
         cls.save(ideas)
@@ -127,8 +129,8 @@ class Idea(ModelSQL, ModelView):
         return super().copy(ideas, default=default)
 
 
-class Action(metaclass=PoolMeta):
-    __name__ = 'customer_care.action'
+class ImprovementAction(metaclass=PoolMeta):
+    __name__ = 'customer_care.improvement_action'
 
     @classmethod
     def _get_origin(cls):

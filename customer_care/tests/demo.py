@@ -1660,7 +1660,7 @@ def create_demo(config, today=None, load_translations=True,
     # Improvement actions: created from their case (or from scratch),
     # planned, approved by the coordinator and carried out by their
     # responsible users
-    Action = Model.get('customer_care.action', config=config)
+    Action = Model.get('customer_care.improvement_action', config=config)
     case_by_subject = {spec['subject']: cases[i]
         for i, spec in enumerate(CASES)}
     actions = []
@@ -2019,7 +2019,7 @@ def summary(config):
     Party = Model.get('party.party', config=config)
     Check = Model.get('customer_care.satisfaction.check', config=config)
     Segment = Model.get('customer_care.segment', config=config)
-    Action = Model.get('customer_care.action', config=config)
+    Action = Model.get('customer_care.improvement_action', config=config)
     cases = Case.find([])
     lines = [
         f"customers: {len(Party.find([('account_manager', '!=', None)]))} "

@@ -4,7 +4,7 @@
 import datetime as dt
 import uuid
 
-ACTION = 'customer_care.action'
+ACTION = 'customer_care.improvement_action'
 QUESTIONS = ['meets_objective', 'drives_goal', 'channels_fit', 'keeps_brand']
 
 

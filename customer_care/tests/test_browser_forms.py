@@ -27,7 +27,7 @@ from trytond.modules.customer_care.tests.browser import RPCError
 
 WITHOUT_FIX = bool(os.environ.get('CC_FORMS_WITHOUT_FIX'))
 CASE = 'customer_care.case'
-ACTION = 'customer_care.action'
+ACTION = 'customer_care.improvement_action'
 RULE = 'customer_care.routing.rule'
 ANSWER = "Respuesta de prueba de la prueba del navegador"
 QUESTIONS = ['meets_objective', 'drives_goal', 'channels_fit', 'keeps_brand']

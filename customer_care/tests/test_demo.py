@@ -159,7 +159,7 @@ def test_demo():
         'draft', 'quotation', 'running'}
 
     # Improvement actions in every state, driven by their users
-    Action = Model.get('customer_care.action')
+    Action = Model.get('customer_care.improvement_action')
     Segment = Model.get('customer_care.segment')
     # The action of a survey meeting's idea is checked with the surveys
     actions = [a for a in Action.find([('parent', '=', None)])
@@ -191,7 +191,7 @@ def test_demo():
     assert any(a.approval_justification for a in actions)
     loyalty = [a for a in actions if a.kind == 'loyalty']
     assert loyalty and all(a.segment for a in loyalty)
-    assert Reminder.find([('record_model', '=', 'customer_care.action.line')])
+    assert Reminder.find([('record_model', '=', 'customer_care.improvement_action.line')])
 
     # Segments: counted, listed, with their figures
     segments = Segment.find([])

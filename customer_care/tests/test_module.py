@@ -504,10 +504,10 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
 
     def _action(self, customer, **values):
         pool = Pool()
-        Action = pool.get('customer_care.action')
-        Line = pool.get('customer_care.action.line')
-        values.setdefault('title', "Action")
-        action = Action(
+        ImprovementAction = pool.get('customer_care.improvement_action')
+        Line = pool.get('customer_care.improvement_action.line')
+        values.setdefault('title', "ImprovementAction")
+        action = ImprovementAction(
             customers=[customer], lines=[Line(activity="Activity")],
             **values)
         action.save()
@@ -517,48 +517,48 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
     def test_action_workflow_errors(self):
         "Test the clear errors of the improvement action workflow"
         pool = Pool()
-        Action = pool.get('customer_care.action')
-        Line = pool.get('customer_care.action.line')
+        ImprovementAction = pool.get('customer_care.improvement_action')
+        Line = pool.get('customer_care.improvement_action.line')
         company, customer = self._setup()
         with set_company(company):
             action = self._action(customer, due_date=dt.date(2026, 12, 31))
             with self.assertRaisesRegex(UserError, "not waiting"):
-                Action.approve([action])
-            Action.wait([action])
+                ImprovementAction.approve([action])
+            ImprovementAction.wait([action])
             with self.assertRaisesRegex(UserError, "approval questions"):
-                Action.approve([action])
+                ImprovementAction.approve([action])
             for question in ['meets_objective', 'drives_goal',
                     'channels_fit']:
                 setattr(action, question, 'yes')
             action.keeps_brand = 'no'
             action.save()
             with self.assertRaisesRegex(UserError, "justification"):
-                Action.approve([action])
+                ImprovementAction.approve([action])
             action.approval_justification = " "
             action.save()
             with self.assertRaisesRegex(UserError, "justification"):
-                Action.approve([action])
+                ImprovementAction.approve([action])
             action.approval_justification = "Brand team agreed."
             action.save()
-            Action.approve([action])
+            ImprovementAction.approve([action])
             self.assertEqual(action.state, 'approved')
 
             with self.assertRaisesRegex(UserError, "not in progress"):
-                Action.do([action])
+                ImprovementAction.do([action])
             with self.assertRaisesRegex(UserError, "only once it is done"):
-                Action.check([action])
-            Action.process([action])
+                ImprovementAction.check([action])
+            ImprovementAction.process([action])
             with self.assertRaisesRegex(UserError, "Activity"):
-                Action.do([action])
+                ImprovementAction.do([action])
             Line.do(action.lines)
-            Action.do([action])
+            ImprovementAction.do([action])
             with self.assertRaisesRegex(UserError, "whether it was"):
-                Action.check([action])
+                ImprovementAction.check([action])
             with self.assertRaises(UserError):
                 Line.create([{'action': action.id, 'activity': "Late"}])
             action.effectiveness = 'effective'
             action.save()
-            Action.check([action])
+            ImprovementAction.check([action])
             self.assertEqual(action.state, 'checked')
             self.assertFalse(action.follow_ups)
 
@@ -566,7 +566,7 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
     def test_action_line_before_approval(self):
         "Test a plan line cannot be done before the action is approved"
         pool = Pool()
-        Line = pool.get('customer_care.action.line')
+        Line = pool.get('customer_care.improvement_action.line')
         company, customer = self._setup()
         with set_company(company):
             action = self._action(customer)
@@ -577,14 +577,14 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
     def test_action_create_from_origin(self):
         "Test an action created from any origin takes what the origin has"
         pool = Pool()
-        Action = pool.get('customer_care.action')
+        ImprovementAction = pool.get('customer_care.improvement_action')
         company, customer = self._setup()
         with set_company(company):
             case = self._case(
                 customer, dt.datetime(2026, 11, 20, 15, 0),
                 kind='claim', description="Broken meter")
             previous = self._action(customer, title="Previous")
-            from_case, from_action = Action.create_from_origin(
+            from_case, from_action = ImprovementAction.create_from_origin(
                 [case, previous], kind='preventive')
             self.assertEqual(from_case.origin, case)
             self.assertEqual(from_case.customers, (customer,))
@@ -594,7 +594,7 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
             self.assertEqual(from_action.origin, previous)
             self.assertFalse(from_action.customers)
             self.assertIn(
-                'customer_care.case', dict(Action.get_origin()))
+                'customer_care.case', dict(ImprovementAction.get_origin()))
 
 
     @with_transaction()

@@ -79,11 +79,11 @@ class ReadonlyTestCase(tools.ModuleDatabaseTestCase):
     def test_action_approval_answers(self):
         "Test the approval answers are editable only while waiting"
         pool = Pool()
-        Action = pool.get('customer_care.action')
+        ImprovementAction = pool.get('customer_care.improvement_action')
         User = pool.get('res.user')
         company = create_company()
         with set_company(company):
-            action, = Action.create([{
+            action, = ImprovementAction.create([{
                         'kind': 'corrective', 'title': "Title",
                         'responsible': User(1).id,
                         'due_date': dt.date.today() + dt.timedelta(days=30),
@@ -91,20 +91,22 @@ class ReadonlyTestCase(tools.ModuleDatabaseTestCase):
                         }])
             with check_access():
                 with self.assertRaises(ReadonlyFieldError):
-                    Action.write([action], {'meets_objective': 'yes'})
+                    ImprovementAction.write(
+                        [action], {'meets_objective': 'yes'})
                 # An empty value written back is no change
-                Action.write([action], {'meets_objective': None})
-            Action.wait([action])
+                ImprovementAction.write([action], {'meets_objective': None})
+            ImprovementAction.wait([action])
             with check_access():
-                Action.write([action], {'meets_objective': 'yes'})
-            self.assertEqual(Action(action.id).meets_objective, 'yes')
+                ImprovementAction.write([action], {'meets_objective': 'yes'})
+            self.assertEqual(
+                ImprovementAction(action.id).meets_objective, 'yes')
 
     @with_transaction()
     def test_create_in_later_state(self):
         "Test a client cannot create a case or an action in a later state"
         pool = Pool()
         Case = pool.get('customer_care.case')
-        Action = pool.get('customer_care.action')
+        ImprovementAction = pool.get('customer_care.improvement_action')
         Party = pool.get('party.party')
         User = pool.get('res.user')
         company = create_company()
@@ -118,7 +120,7 @@ class ReadonlyTestCase(tools.ModuleDatabaseTestCase):
                 with self.assertRaises(ReadonlyFieldError):
                     Case.create([dict(values, state='cancelled')])
                 with self.assertRaises(ReadonlyFieldError):
-                    Action.create([{
+                    ImprovementAction.create([{
                                 'kind': 'corrective', 'title': "Title",
                                 'responsible': User(1).id,
                                 'due_date': (
