@@ -334,7 +334,8 @@ class ImprovementAction(
         return [
             'customer_care.case', 'customer_care.satisfaction.check',
             'customer_care.improvement_action', 'customer_care.service_review',
-            'customer_care.service_review.commitment']
+            'customer_care.service_review.commitment',
+            'customer_care.survey.meeting.idea']
 
     @classmethod
     def get_origin(cls):

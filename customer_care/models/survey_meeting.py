@@ -6,7 +6,7 @@ The attendees brainstorm ideas from the results; an idea may become an
 improvement action, whose origin it is.
 """
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 
 from .ir import open_records
@@ -128,10 +128,3 @@ class Idea(ModelSQL, ModelView):
         default.setdefault('action', None)
         return super().copy(ideas, default=default)
 
-
-class ImprovementAction(metaclass=PoolMeta):
-    __name__ = 'customer_care.improvement_action'
-
-    @classmethod
-    def _get_origin(cls):
-        return super()._get_origin() + ['customer_care.survey.meeting.idea']

@@ -8,7 +8,7 @@ import secrets
 from playwright.sync_api import expect
 
 from trytond.modules.customer_care.models.fulfilment import last_quarter
-from trytond.modules.customer_care.models.survey_campaign import token_digest
+from trytond.modules.customer_care.models.survey_participant import token_digest
 
 # The smallest touch target (WCAG 2.5.5, Apple and Google guidelines)
 TARGET = 44

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from proteus import Model
 
-from trytond.modules.customer_care.models.satisfaction import draw
+from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.tests.demo import (
     ACTIONS, CASES, CHANGE_REQUESTS, CONTRACT_SLAS, DEMO_REVIEWS, PASSWORDS,
     SEGMENTS, USERS, create_demo, summary)

@@ -9,8 +9,11 @@ from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
-from trytond.modules.customer_care.models.satisfaction import (
-    contact_days, draw, month_bounds)
+from trytond.modules.customer_care.models.sampling import draw
+from trytond.modules.customer_care.models.satisfaction_check import (
+    contact_days)
+from trytond.modules.customer_care.models.satisfaction_sample import (
+    month_bounds)
 from trytond.pool import Pool
 from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction

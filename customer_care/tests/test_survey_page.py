@@ -24,7 +24,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from trytond import backend, config
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.customer_care.models.survey_campaign import (
+from trytond.modules.customer_care.models.survey_participant import (
     token_digest)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db

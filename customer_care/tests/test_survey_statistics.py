@@ -7,7 +7,7 @@ import unittest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trytond.modules.customer_care.models.satisfaction import draw
+from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.models.survey_tabulation import (
     allocate, cochran, nps_margin, proportion_interval, z_score)
 

@@ -2,39 +2,27 @@
 # this repository contains the full copyright notices and license terms.
 """Satisfaction checks: calling the customer after an answer.
 
-A policy of rules in the settings decides, when a case is answered, whether
-it is checked: always, in a monthly random sample or never. A check holds the
-call attempts; it ends satisfied, not satisfied, not contacted (after three
-attempts without reaching the customer, each on a different business day) or
-not verified (the customer refused), and then closes the case.
+A check holds the call attempts; it ends satisfied, not satisfied, not
+contacted (after three attempts without reaching the customer, each on a
+different business day) or not verified (the customer refused), and then
+closes the case.
 """
 import datetime as dt
-import random
 from collections import defaultdict
 
-from sql import Null
-
 from trytond.i18n import gettext
-from trytond.model import (
-    DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields,
-    sequence_ordered)
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .calendar import get_calendar, to_local, to_utc
-from .case import CHANNELS, KINDS
-from .exceptions import (
-    SatisfactionCheckError, SatisfactionRuleValidationError)
+from .calendar import get_calendar, to_local
+from .case import KINDS
+from .exceptions import SatisfactionCheckError
 from .readonly import StateReadonlyMixin
 
-METHODS = [
-    ('all', "All"),
-    ('sample', "Monthly Sample"),
-    ('none', "None"),
-    ]
+
 OUTCOMES = [
     ('satisfied', "Reached, Satisfied"),
     ('not_satisfied', "Reached, Not Satisfied"),
@@ -72,238 +60,6 @@ def contact_days(datetimes, calendar):
     business day does not count."""
     return sorted({d.date() for d in datetimes
             if calendar.is_business_day(d.date())})
-
-
-def draw(population, size, seed):
-    """Return the sorted ids drawn at random from population with seed.
-
-    The same population (in any order), size and seed always give the same
-    draw; a size larger than the population draws it all."""
-    population = sorted(set(population))
-    size = max(0, min(size, len(population)))
-    return sorted(random.Random(seed).sample(population, size))
-
-
-def month_bounds(date):
-    "Return the first day of the month of date and of the next month"
-    start = date.replace(day=1)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, end
-
-
-class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
-    "Customer Care Satisfaction Rule"
-    __name__ = 'customer_care.satisfaction.rule'
-
-    name = fields.Char("Name", required=True, translate=True)
-    company = fields.Many2One(
-        'company.company', "Company",
-        help="Leave empty to apply to every company.")
-    kinds = fields.MultiSelection(
-        KINDS, "Kinds", sort=False,
-        help="Leave empty to match any kind.")
-    channels = fields.MultiSelection(
-        CHANNELS, "Channels", sort=False,
-        help="Leave empty to match any channel.")
-    service = fields.Many2One(
-        'product.product', "Service",
-        domain=[('type', '=', 'service')],
-        context={
-            'company': Eval('company', -1),
-            },
-        depends={'company'},
-        help="Leave empty to match any service.")
-    regulator_classification = fields.Many2One(
-        'customer_care.regulator_classification', "Regulator Classification",
-        help="Leave empty to match any classification.")
-    method = fields.Selection(
-        METHODS, "Method", required=True, sort=False,
-        help="Which of the answered cases that match are checked.")
-    sample_size = fields.Integer(
-        "Sample Size",
-        states={
-            'invisible': Eval('method') != 'sample',
-            'required': Eval('method') == 'sample',
-            },
-        help="How many cases are drawn at random each month.")
-
-    @staticmethod
-    def default_method():
-        return 'all'
-
-    @fields.depends('method', 'sample_size')
-    def on_change_method(self):
-        if self.method != 'sample':
-            self.sample_size = None
-
-    @classmethod
-    def validate_fields(cls, rules, field_names):
-        super().validate_fields(rules, field_names)
-        for rule in rules:
-            if rule.method == 'sample' and (
-                    rule.sample_size is None or rule.sample_size < 0):
-                raise SatisfactionRuleValidationError(gettext(
-                        'customer_care.msg_satisfaction_rule_sample_size',
-                        rule=rule.rec_name))
-
-    def match(self, case):
-        "Return whether the case meets every condition of the rule"
-        if self.company and self.company != case.company:
-            return False
-        if self.kinds and case.kind not in self.kinds:
-            return False
-        if self.channels and case.channel not in self.channels:
-            return False
-        if self.service and self.service != case.service:
-            return False
-        if (self.regulator_classification
-                and self.regulator_classification
-                != case.regulator_classification):
-            return False
-        return True
-
-    @classmethod
-    def apply(cls, cases):
-        """Record on the answered cases the rule that decides their check
-        and create the checks of the rules that check them all."""
-        pool = Pool()
-        Case = pool.get('customer_care.case')
-        Check = pool.get('customer_care.satisfaction.check')
-        rules = cls.search([])
-        by_rule = defaultdict(list)
-        to_check = []
-        for case in cases:
-            rule = next((r for r in rules if r.match(case)), None)
-            by_rule[rule].append(case)
-            if rule and rule.method == 'all':
-                to_check.append(case)
-        to_write = []
-        for rule, rule_cases in by_rule.items():
-            to_write.extend(
-                [rule_cases, {'satisfaction_rule': rule.id if rule else None}])
-        if to_write:
-            Case.write(*to_write)
-        return Check.create_for_cases(to_check)
-
-
-class Sample(ModelSQL, ModelView):
-    "Customer Care Satisfaction Sample"
-    __name__ = 'customer_care.satisfaction.sample'
-
-    company = fields.Many2One(
-        'company.company', "Company", required=True, readonly=True)
-    rule = fields.Many2One(
-        'customer_care.satisfaction.rule', "Rule", required=True,
-        readonly=True, ondelete='RESTRICT')
-    month = fields.Date(
-        "Month", required=True, readonly=True,
-        help="The first day of the month whose answered cases are drawn.")
-    seed = fields.Integer(
-        "Seed", required=True, readonly=True,
-        help="The seed of the random draw: with the population it repeats "
-        "the draw.")
-    size = fields.Integer("Size", required=True, readonly=True)
-    population = fields.Text(
-        "Population", readonly=True,
-        help="The ids of the eligible cases, in the order they were drawn "
-        "from.")
-    population_size = fields.Integer(
-        "Population Size", required=True, readonly=True)
-    checks = fields.One2Many(
-        'customer_care.satisfaction.check', 'sample', "Checks",
-        readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('rule_company_month_unique',
-                Unique(t, t.rule, t.company, t.month),
-                'customer_care.msg_satisfaction_sample_unique'),
-            ]
-        cls._order = [('month', 'DESC'), ('id', 'DESC')]
-
-    def get_rec_name(self, name):
-        return f'{self.rule.rec_name} {self.month.strftime("%Y-%m")}'
-
-    def population_ids(self):
-        return [int(i) for i in (self.population or '').split()]
-
-    def redraw(self):
-        "Return the case ids that the seed draws from the population"
-        return draw(self.population_ids(), self.size, self.seed)
-
-    @classmethod
-    def _population_query(cls, rule, company, start, end):
-        "Return the SQL query of the eligible case ids between start and end"
-        pool = Pool()
-        Case = pool.get('customer_care.case')
-        Check = pool.get('customer_care.satisfaction.check')
-        case = Case.__table__()
-        check = Check.__table__()
-        return case.select(
-            case.id,
-            where=(case.satisfaction_rule == rule.id)
-            & (case.company == company.id)
-            & case.state.in_(['answered', 'closed'])
-            & (case.answer_date != Null)
-            & (case.answer_date >= start) & (case.answer_date < end)
-            & ~case.id.in_(check.select(
-                    check.case, where=check.case != Null)))
-
-    @classmethod
-    def draw_samples(cls, date=None):
-        """Draw the samples of the month of date (by default the previous
-        month) for the context company; a month is drawn once per rule."""
-        pool = Pool()
-        Company = pool.get('company.company')
-        Date = pool.get('ir.date')
-        Rule = pool.get('customer_care.satisfaction.rule')
-        Check = pool.get('customer_care.satisfaction.check')
-        transaction = Transaction()
-        company_id = transaction.context.get('company')
-        if not company_id:
-            # A cron without companies: draw for every company
-            samples = []
-            for company in Company.search([]):
-                with transaction.set_context(company=company.id):
-                    samples.extend(cls.draw_samples(date=date))
-            return samples
-        company = Company(company_id)
-        if date is None:
-            date = Date.today().replace(day=1) - dt.timedelta(days=1)
-        month, next_month = month_bounds(date)
-        start = to_utc(dt.datetime.combine(month, dt.time()), company)
-        end = to_utc(dt.datetime.combine(next_month, dt.time()), company)
-        rules = Rule.search([
-                ('method', '=', 'sample'),
-                ('company', 'in', [company.id, None]),
-                ])
-        drawn = {s.rule for s in cls.search([
-                    ('company', '=', company.id),
-                    ('month', '=', month),
-                    ])}
-        cursor = transaction.connection.cursor()
-        system_random = random.SystemRandom()
-        samples = []
-        for rule in rules:
-            if rule in drawn:
-                continue
-            cursor.execute(*cls._population_query(rule, company, start, end))
-            population = sorted(r for r, in cursor)
-            sample = cls(
-                company=company, rule=rule, month=month,
-                seed=system_random.randrange(2 ** 31),
-                size=rule.sample_size,
-                population=' '.join(map(str, population)),
-                population_size=len(population))
-            sample.save()
-            Check.create_for_cases(
-                Pool().get('customer_care.case').browse(sample.redraw()),
-                sample=sample)
-            samples.append(sample)
-        return samples
 
 
 class Check(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
@@ -781,37 +537,3 @@ class Attempt(ModelSQL, ModelView):
                 raise SatisfactionCheckError(gettext(
                         'customer_care.msg_satisfaction_check_closed',
                         check=check.rec_name))
-
-
-class DrawSampleStart(ModelView):
-    "Draw Satisfaction Samples"
-    __name__ = 'customer_care.satisfaction.sample.draw.start'
-
-    month = fields.Date(
-        "Month", required=True,
-        help="Any day of the month whose answered cases are drawn.")
-
-    @classmethod
-    def default_month(cls):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        return Date.today().replace(day=1) - dt.timedelta(days=1)
-
-
-class DrawSample(Wizard):
-    "Draw Satisfaction Samples"
-    __name__ = 'customer_care.satisfaction.sample.draw'
-
-    start = StateView(
-        'customer_care.satisfaction.sample.draw.start',
-        'customer_care.satisfaction_sample_draw_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Draw", 'draw', 'tryton-ok', default=True),
-            ])
-    draw = StateTransition()
-
-    def transition_draw(self):
-        pool = Pool()
-        Sample = pool.get('customer_care.satisfaction.sample')
-        Sample.draw_samples(self.start.month)
-        return 'end'

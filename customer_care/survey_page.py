@@ -1,0 +1,208 @@
+# This file is part of customer_care.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The public page where a customer answers a satisfaction survey.
+
+The page is reached through the personal link e-mailed to the customer: it
+shows only the questionnaire of the participant whose token digest matches,
+accepts answers once, and only while the campaign runs. Everything shown is
+escaped by the Genshi template survey_page.html; routes.py serves it.
+"""
+import logging
+import unicodedata
+
+from genshi.template import MarkupTemplate
+from werkzeug.wrappers import Response
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
+from trytond.tools import file_open
+from trytond.transaction import Transaction
+
+from .models.exceptions import SurveyAnswerValidationError, SurveyTokenError
+from .models.questionnaire import CHOICE_TYPES
+from .models.survey_participant import token_digest
+
+logger = logging.getLogger(__name__)
+
+# The largest form a customer may post (bytes)
+MAX_SIZE = 64 * 1024
+HEADERS = {
+    'Content-Security-Policy': (
+        "default-src 'none'; style-src 'unsafe-inline'; "
+        "form-action 'self'; frame-ancestors 'none'"),
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    }
+
+with file_open('customer_care/survey_page.html') as file:
+    TEMPLATE = MarkupTemplate(file, filename='survey_page.html')
+
+
+class Texts:
+    "The translated texts of the page"
+
+    def __getattr__(self, name):
+        return gettext(f'customer_care.msg_survey_page_{name}')
+
+
+def render(status, title='', message='', error=False, participant=None,
+        posted=None):
+    "Return the HTML response of the page"
+    questions = []
+    introduction = None
+    lang = (Transaction().context.get('language') or 'en').replace('_', '-')
+    if participant:
+        questionnaire = participant.campaign.questionnaire
+        introduction = questionnaire.introduction
+        for question in questionnaire.questions:
+            if questions and questions[-1][0] == question.section:
+                questions[-1][1].append(question)
+            else:
+                questions.append((question.section, [question]))
+    html = TEMPLATE.generate(
+        title=title, message=message, error=error, questions=questions,
+        introduction=introduction, texts=Texts(), posted=posted or {},
+        lang=lang).render('html', doctype='html5')
+    return Response(
+        html, status=status, headers=HEADERS,
+        content_type='text/html; charset=utf-8')
+
+
+def browser_language(request, pool):
+    """Return the code of the translatable language that the browser
+    prefers (Accept-Language), or None for the default language"""
+    Lang = pool.get('ir.lang')
+    codes = {lang.code.replace('_', '-'): lang.code
+        for lang in Lang.search([('translatable', '=', True)])}
+    codes.setdefault('en', 'en')
+    best = request.accept_languages.best_match(list(codes))
+    if best is None:
+        # "es-CO" matches "es", but not the other way round
+        for value, _ in request.accept_languages:
+            primary = value.split('-')[0].lower()
+            if primary in codes:
+                best = primary
+                break
+    return codes.get(best) if best else None
+
+
+def parse_form(form):
+    "Return the posted answers as question id to list of strings"
+    values = {}
+    for key in form.keys():
+        if key.startswith('q') and key[1:].isdigit() and len(key) < 12:
+            values[int(key[1:])] = form.getlist(key)[:50]
+    return values
+
+
+def participant_of_digest(token):
+    "Return the participant of the token whatever its state, or None"
+    if not token or len(token) > 100:
+        return None
+    Participant = Pool().get('customer_care.survey.participant')
+    participants = Participant.search([
+            ('token_digest', '=', token_digest(token)),
+            ], limit=1)
+    return participants[0] if participants else None
+
+
+def participant_of_token(token):
+    """Return the participant of the token, or raise SurveyTokenError
+    when the token is unknown, used or its campaign closed."""
+    if not token or len(token) > 100:
+        raise SurveyTokenError(gettext(
+                'customer_care.msg_survey_token_unknown'))
+    Participant = Pool().get('customer_care.survey.participant')
+    participants = Participant.search([
+            ('token_digest', '=', token_digest(token)),
+            ], limit=1)
+    if not participants:
+        raise SurveyTokenError(gettext(
+                'customer_care.msg_survey_token_unknown'))
+    participant, = participants
+    if participant.state != 'pending':
+        error = SurveyTokenError(gettext(
+                'customer_care.msg_survey_token_used'))
+    elif participant.campaign.state != 'running':
+        error = SurveyTokenError(gettext(
+                'customer_care.msg_survey_token_closed'))
+    else:
+        return participant
+    # The link was valid: the page answers 410 Gone
+    error.gone = True
+    raise error
+
+
+def record_web_answers(participant, values):
+    """Record the answers of the public page and mark them answered.
+
+    values maps each question id to a list of strings, as a form posts
+    them; anything that is not an answer to one of the questionnaire's
+    questions raises SurveyAnswerValidationError, whose text the
+    customer may read (no model, field or record name)."""
+    try:
+        _record_web_answers(participant, values)
+    except SurveyAnswerValidationError:
+        raise
+    except (ValidationError, UserError) as exception:
+        logger.info(
+            "survey answers of participant %s refused", participant.id,
+            exc_info=True)
+        raise SurveyAnswerValidationError(gettext(
+                'customer_care.msg_survey_page_invalid')) from exception
+
+
+def _record_web_answers(participant, values):
+    pool = Pool()
+    Participant = pool.get('customer_care.survey.participant')
+    Answer = pool.get('customer_care.survey.answer')
+    answers = []
+    for question in participant.campaign.questionnaire.questions:
+        raw = [v.strip() for v in values.get(question.id, [])
+            if v and v.strip()]
+        if not raw:
+            continue
+        if question.type == 'text':
+            # No control characters (PostgreSQL refuses NUL in text)
+            text = ''.join(c for c in raw[0][:5000]
+                if c in '\n\t' or unicodedata.category(c) != 'Cc')
+            if text.strip():
+                answers.append(Answer(
+                        participant=participant, question=question,
+                        text=text))
+            continue
+        try:
+            numbers = [int(v) for v in raw]
+        except ValueError:
+            raise SurveyAnswerValidationError(gettext(
+                    'customer_care.msg_survey_answer_invalid',
+                    question=question.text))
+        if question.type in CHOICE_TYPES:
+            question.check_value(choices=numbers)
+            answers.extend(Answer(
+                    participant=participant, question=question, choice=c)
+                for c in sorted(set(numbers)))
+        else:
+            if len(numbers) > 1:
+                raise SurveyAnswerValidationError(gettext(
+                        'customer_care.msg_survey_answer_invalid',
+                        question=question.text))
+            question.check_value(value=numbers[0])
+            answers.append(Answer(
+                    participant=participant, question=question,
+                    value=numbers[0]))
+    answered = {a.question for a in answers}
+    for question in participant.campaign.questionnaire.questions:
+        if question.required and question not in answered:
+            # The customer sees this message: no record name
+            raise SurveyAnswerValidationError(gettext(
+                    'customer_care.msg_survey_page_missing',
+                    question=question.text))
+    Answer.delete(list(participant.answers))
+    Answer.save(answers)
+    # The token is valid once: the participant is no longer pending
+    Participant.answer([Participant(participant.id)], through='web')
