@@ -18,8 +18,6 @@ from trytond.protocols.wrappers import (
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from . import survey_page
-
 
 @app.route(
     '/<database_name>/customer_care/survey/<token>', methods={'GET', 'POST'})
@@ -29,6 +27,9 @@ from . import survey_page
 @with_pool
 @with_transaction()
 def survey(request, pool, token):
+    # Imported here: importing the package (for its routes) must not import
+    # the models before the pool does
+    from . import survey_page
     try:
         Participant = pool.get('customer_care.survey.participant')
     except KeyError:

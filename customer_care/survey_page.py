@@ -8,6 +8,7 @@ accepts answers once, and only while the campaign runs. Everything shown is
 escaped by the Genshi template survey_page.html; routes.py serves it.
 """
 import logging
+import os
 import unicodedata
 
 from genshi.template import MarkupTemplate
@@ -17,7 +18,6 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
-from trytond.tools import file_open
 from trytond.transaction import Transaction
 
 from .models.exceptions import SurveyAnswerValidationError, SurveyTokenError
@@ -38,7 +38,8 @@ HEADERS = {
     'Cache-Control': 'no-store',
     }
 
-with file_open('customer_care/survey_page.html') as file:
+with open(os.path.join(os.path.dirname(__file__), 'survey_page.html'),
+        encoding='utf-8') as file:
     TEMPLATE = MarkupTemplate(file, filename='survey_page.html')
 
 
