@@ -6,8 +6,16 @@
 Each report is rendered in the language of the case's customer: the
 templates set it with set_lang, so their text is translated through the
 report translations (locale/*.po) and the dates take its format.
+
+The report engine gives an HTML template no way to include another file
+(it is read from its content alone, and weasyprint fetches only http and
+https), so the shared parts come through the context: the style sheets as
+text and the letterhead of the letters as a rendered stream.
 """
+from functools import partial
+
 from genshi.core import Markup
+from genshi.template import MarkupTemplate
 
 from trytond.i18n import gettext
 from trytond.modules.company import CompanyReport
@@ -24,10 +32,18 @@ def paragraphs(text):
     return [p.strip() for p in (text or '').split('\n\n') if p.strip()]
 
 
-def document_css():
-    "Return the common style sheet of the documents (reports/document.css)"
-    with file_open('customer_care/reports/document.css') as file:
+def stylesheet(name):
+    "Return the style sheet reports/<name>.css"
+    with file_open(f'customer_care/reports/{name}.css') as file:
         return Markup(file.read())
+
+
+def letterhead(company):
+    """Return the letterhead of company (reports/letterhead.html): its
+    name, its address block and its report footer"""
+    with file_open('customer_care/reports/letterhead.html', mode='rb') as file:
+        template = MarkupTemplate(file, filename='letterhead.html')
+    return template.generate(company=company)
 
 
 class CareReport(CompanyReport):
@@ -45,12 +61,14 @@ class CareReport(CompanyReport):
             context['today'] = Date.today()
         context['local'] = lambda d: to_local(d, company)
         context['paragraphs'] = paragraphs
-        context['document_css'] = document_css()
+        context['document_css'] = stylesheet('document')
         return context
 
 
 class CaseReport(CareReport):
-    "A report about cases that may print only some of them"
+    """A letter about a case, that may print only some cases: on top of the
+    documents' style sheet, the letters' one (letter_css) and the company's
+    letterhead (letterhead())"""
 
     @classmethod
     def check_case(cls, case):
@@ -60,7 +78,10 @@ class CaseReport(CareReport):
     def get_context(cls, records, header, data):
         for record in records:
             cls.check_case(record)
-        return super().get_context(records, header, data)
+        context = super().get_context(records, header, data)
+        context['letter_css'] = stylesheet('letter')
+        context['letterhead'] = partial(letterhead, context['company'])
+        return context
 
 
 class AnswerLetter(CaseReport):
