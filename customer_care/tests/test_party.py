@@ -8,9 +8,13 @@ declared to the Replace wizard is a reference to a party; this test checks
 the converse: a stored reference added to the module without being declared
 fails here."""
 from trytond.model import ModelSQL, fields
-from trytond.modules.customer_care.tests import tools
+from trytond.modules.customer_care.tests.tools import key_db_cache
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
+
+key_db_cache()  # before test_tryton reads DB_CACHE, also under unittest
+
+from trytond.modules.customer_care.tests import tools  # noqa: E402
+from trytond.tests.test_tryton import with_transaction  # noqa: E402
 
 
 class PartyReferenceTestCase(tools.ModuleDatabaseTestCase):
