@@ -90,3 +90,7 @@ class ReadonlyFieldError(AccessError):
 
 class ReclassifyError(UserError):
     pass
+
+
+class PartyReplaceError(UserError):
+    pass

@@ -2,18 +2,22 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
-from sql import Literal
+from sql import Column, Literal
 from sql.aggregate import Count, Min
 from sql.conditionals import Case as SQLCase
 
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.party.exceptions import EraseError
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 
 from .case import OPEN_STATES
 from .change_request import PENDING_STATES
+from .exceptions import PartyReplaceError
 from .service_review import UPCOMING_STATES
 
 
@@ -239,3 +243,156 @@ class PartySurvey(metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         default.setdefault('survey_participations', None)
         return super().copy(parties, default=default)
+
+
+class Replace(metaclass=PoolMeta):
+    __name__ = 'party.replace'
+
+    @classmethod
+    def fields_to_replace(cls):
+        return super().fields_to_replace() + [
+            ('customer_care.case', 'customer'),
+            ('customer_care.satisfaction.check', 'customer'),
+            ('customer_care.survey.participant', 'party'),
+            ('customer_care.change_request', 'requested_by'),
+            ('customer_care.improvement_action-party.party', 'party'),
+            ('customer_care.segment-party.party', 'party'),
+            ('customer_care.service_review-party.party', 'party'),
+            ('customer_care.survey.campaign-excluded-party.party', 'party'),
+            ]
+
+    @classmethod
+    def care_relations_to_merge(cls):
+        """Return the relation tables to party.party, each as (model name,
+        party field, other field): a row of the replaced party is dropped
+        where the other record is already linked to the destination"""
+        return [
+            ('customer_care.improvement_action-party.party', 'party',
+                'action'),
+            ('customer_care.segment-party.party', 'party', 'segment'),
+            ('customer_care.service_review-party.party', 'party', 'review'),
+            ('customer_care.survey.campaign-excluded-party.party', 'party',
+                'campaign'),
+            ]
+
+    def transition_replace(self):
+        self.check_care_replace()
+        self.merge_care_relations()
+        return super().transition_replace()
+
+    def check_care_replace(self):
+        "Refuse to merge two parties sampled in the same survey campaign"
+        pool = Pool()
+        Participant = pool.get('customer_care.survey.participant')
+        source, destination = self.ask.source, self.ask.destination
+        with without_check_access():
+            participants = Participant.search([
+                    ('party', '=', source.id),
+                    ('campaign.participants.party', '=', destination.id),
+                    ], limit=1)
+        if participants:
+            participant, = participants
+            raise PartyReplaceError(gettext(
+                    'customer_care.msg_party_replace_survey_participant',
+                    source=source.rec_name,
+                    destination=destination.rec_name,
+                    campaign=participant.campaign.rec_name))
+
+    def merge_care_relations(self):
+        "Drop the links of the source the destination already has"
+        pool = Pool()
+        cursor = Transaction().connection.cursor()
+        source, destination = self.ask.source, self.ask.destination
+        for model_name, party_field, other_field in (
+                self.care_relations_to_merge()):
+            Model = pool.get(model_name)
+            table = Model.__table__()
+            linked = Model.__table__()
+            party = Column(table, party_field)
+            cursor.execute(*table.delete(
+                    where=(party == source.id)
+                    & Column(table, other_field).in_(linked.select(
+                            Column(linked, other_field),
+                            where=Column(linked, party_field)
+                            == destination.id))))
+
+
+class Erase(metaclass=PoolMeta):
+    __name__ = 'party.erase'
+
+    def check_erase_company(self, party, company):
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Participant = pool.get('customer_care.survey.participant')
+        ChangeRequest = pool.get('customer_care.change_request')
+        Review = pool.get('customer_care.service_review')
+        super().check_erase_company(party, company)
+
+        # Whoever erases must see every record of the party, whatever
+        # their access to customer care
+        with without_check_access():
+            cases = Case.search([
+                    ('customer', '=', party.id),
+                    ('company', '=', company.id),
+                    ('state', 'not in', ['closed', 'cancelled']),
+                    ], limit=1)
+            participants = Participant.search([
+                    ('party', '=', party.id),
+                    ('company', '=', company.id),
+                    ('state', '=', 'pending'),
+                    ('campaign.state', 'in', ['sampled', 'running']),
+                    ], limit=1)
+            requests = ChangeRequest.search([
+                    ('requested_by', '=', party.id),
+                    ('company', '=', company.id),
+                    ('state', 'in', PENDING_STATES),
+                    ], limit=1)
+            reviews = Review.search([
+                    ('attendee_contacts', '=', party.id),
+                    ('company', '=', company.id),
+                    ('state', 'in', UPCOMING_STATES),
+                    ], limit=1)
+        for records, message in [
+                (cases, 'customer_care.msg_erase_party_open_case'),
+                (participants,
+                    'customer_care.msg_erase_party_pending_survey'),
+                (requests,
+                    'customer_care.msg_erase_party_pending_change_request'),
+                (reviews,
+                    'customer_care.msg_erase_party_upcoming_service_review'),
+                ]:
+            if records:
+                record, = records
+                raise EraseError(gettext(message,
+                        party=party.rec_name,
+                        company=company.rec_name,
+                        record=record.rec_name))
+
+    def to_erase(self, party_id):
+        """Clear the personal data copied from the party: the contact of its
+        cases (and the cases' attachments and notes), the notes of the
+        satisfaction calls and of the surveys, the text answers"""
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Check = pool.get('customer_care.satisfaction.check')
+        Attempt = pool.get('customer_care.satisfaction.attempt')
+        Participant = pool.get('customer_care.survey.participant')
+        Answer = pool.get('customer_care.survey.answer')
+        return super().to_erase(party_id) + [
+            (Case, [('customer', '=', party_id)], True,
+                ['contact_name', 'contact_email', 'contact_phone',
+                    'contact_phone_compact'],
+                [None] * 4),
+            (Check, [('customer', '=', party_id)], False,
+                ['call_notes'],
+                [None]),
+            (Attempt, [('check.customer', '=', party_id)], False,
+                ['notes'],
+                [None]),
+            (Participant, [('party', '=', party_id)], False,
+                ['notes'],
+                [None]),
+            (Answer, [('participant.party', '=', party_id)], False,
+                ['text'],
+                [None]),
+            ]

@@ -7,13 +7,15 @@ from sql import Column
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+    CompanyTestMixin, PartyCompanyCheckEraseMixin, create_company,
+    set_company)
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
 from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.models.satisfaction_check import (
     contact_days)
 from trytond.modules.customer_care.models.satisfaction_sample import (
     month_bounds)
+from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.pool import Pool
 from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
@@ -204,7 +206,9 @@ class SatisfactionToolsTestCase(unittest.TestCase):
             (dt.date(2026, 2, 1), dt.date(2026, 3, 1)))
 
 
-class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
+class CustomerCareTestCase(
+        PartyCompanyCheckEraseMixin, PartyCheckReplaceMixin, CompanyTestMixin,
+        test_tryton.ModuleTestCase):
     "Test Customer Care module"
     module = 'customer_care'
     # A routing or satisfaction rule without company applies to every
