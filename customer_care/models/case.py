@@ -1057,12 +1057,30 @@ class Case(
         cls.notify_team([c for c in cases if c.team and not c.responsible])
 
     def route(self, rules):
-        "Return the first rule of rules that matches the case"
-        for rule in rules:
-            if rule.company and rule.company != self.company:
-                continue
-            if rule.match(self):
-                return rule
+        "Return the first of the routing rules that matches the case"
+        pool = Pool()
+        Rule = pool.get('customer_care.routing.rule')
+        return Rule.first_match(rules, self._get_routing_rule_pattern())
+
+    def _get_routing_rule_pattern(self):
+        "Return the pattern of the case that routing rules match"
+        # The customer's categories and their parents: a rule's category
+        # takes in its subcategories
+        categories = set()
+        for category in (self.customer.categories if self.customer else []):
+            if category.active:
+                while category:
+                    categories.add(category.id)
+                    category = category.parent
+        return {
+            'company': self.company.id if self.company else None,
+            'kinds': self.kind,
+            'channels': self.channel,
+            'priorities': self.priority,
+            'services': self.service.id if self.service else None,
+            'categories': categories,
+            'keywords': f'{self.subject or ""}\n{self.description or ""}',
+            }
 
     @classmethod
     def assign_by_team(cls, cases):

@@ -144,6 +144,12 @@ class InformationRequest(
     @classmethod
     def validate_fields(cls, requests, field_names):
         super().validate_fields(requests, field_names)
+        if field_names & {'due_date', 'case'}:
+            cls.check_due_date(requests)
+
+    @classmethod
+    def check_due_date(cls, requests):
+        "Check that the requests are not due before their case was received"
         for request in requests:
             if (request.due_date and request.case.received
                     and request.due_date < request.case.received.date()):

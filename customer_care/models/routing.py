@@ -25,6 +25,7 @@ from trytond.wizard import Button, StateView, Wizard
 
 from .case import (
     CHANNELS, EMERGENCIES, KINDS, PETITION_KINDS, PRIORITIES, TERM_UNITS)
+from .case_condition import CaseConditionMixin
 from .exceptions import RoutingRuleValidationError
 from .team import ASSIGNMENT_METHODS
 
@@ -35,21 +36,14 @@ def _normalize(text):
     return ''.join(c for c in text if not unicodedata.combining(c)).lower()
 
 
-class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
+class Rule(
+        CaseConditionMixin, sequence_ordered(), DeactivableMixin, ModelSQL,
+        ModelView):
     "Customer Care Routing Rule"
     __name__ = 'customer_care.routing.rule'
 
     name = fields.Char("Name", required=True, translate=True)
-    company = fields.Many2One(
-        'company.company', "Company",
-        help="Leave empty to apply to every company.")
-    # Conditions
-    kinds = fields.MultiSelection(
-        KINDS, "Kinds", sort=False,
-        help="Leave empty to match any kind.")
-    channels = fields.MultiSelection(
-        CHANNELS, "Channels", sort=False,
-        help="Leave empty to match any channel.")
+    # Conditions besides the company, the kinds and the channels
     priorities = fields.MultiSelection(
         PRIORITIES, "Priorities", sort=False,
         help="Leave empty to match any priority.")
@@ -180,41 +174,46 @@ class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, rules, field_names):
         super().validate_fields(rules, field_names)
+        if field_names & {
+                'kinds', 'channels', 'priorities', 'services', 'categories',
+                'keywords'}:
+            cls.check_condition(rules)
+        if field_names & {'team', 'responsible', 'priority', 'term_duration'}:
+            cls.check_result(rules)
+
+    @classmethod
+    def check_condition(cls, rules):
+        "Check that every rule has a condition"
         for rule in rules:
             if not rule.has_condition():
                 raise RoutingRuleValidationError(gettext(
                         'customer_care.msg_routing_rule_no_condition',
                         rule=rule.rec_name))
+
+    @classmethod
+    def check_result(cls, rules):
+        "Check that every rule sets something"
+        for rule in rules:
             if not (rule.team or rule.responsible or rule.priority
                     or rule.term_duration):
                 raise RoutingRuleValidationError(gettext(
                         'customer_care.msg_routing_rule_no_result',
                         rule=rule.rec_name))
 
-    def match(self, case):
-        "Return whether the case meets every condition of the rule"
-        if self.kinds and case.kind not in self.kinds:
-            return False
-        if self.channels and case.channel not in self.channels:
-            return False
-        if self.priorities and case.priority not in self.priorities:
-            return False
-        if self.services and case.service not in self.services:
-            return False
-        if self.categories:
-            wanted = set()
-            for category in self.categories:
-                wanted.update(c.id for c in category.search(
-                        [('parent', 'child_of', [category.id])]))
-            if not case.customer or not (
-                    wanted & {c.id for c in case.customer.categories}):
-                return False
-        if keywords := self.get_keywords():
-            text = _normalize(f'{case.subject or ""}\n{case.description or ""}')
-            if not any(re.search(r'\b' + re.escape(k) + r'\b', text)
-                    for k in keywords):
-                return False
-        return True
+    def match(self, pattern, match_none=False):
+        """Return whether the rule matches pattern
+
+        The pattern's keywords is the text of the case, in which one of the
+        rule's keywords must be found as a whole word."""
+        if 'keywords' in pattern:
+            pattern = pattern.copy()
+            text = pattern.pop('keywords')
+            if keywords := self.get_keywords():
+                text = _normalize(text)
+                if not any(re.search(r'\b' + re.escape(k) + r'\b', text)
+                        for k in keywords):
+                    return False
+        return super().match(pattern, match_none=match_none)
 
 
 class Rule_Product(ModelSQL):

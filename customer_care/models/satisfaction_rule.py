@@ -11,7 +11,7 @@ from trytond.model import (
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
-from .case import CHANNELS, KINDS
+from .case_condition import CaseConditionMixin
 from .exceptions import SatisfactionRuleValidationError
 
 
@@ -22,20 +22,14 @@ METHODS = [
     ]
 
 
-class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
+class Rule(
+        CaseConditionMixin, sequence_ordered(), DeactivableMixin, ModelSQL,
+        ModelView):
     "Customer Care Satisfaction Rule"
     __name__ = 'customer_care.satisfaction.rule'
 
     name = fields.Char("Name", required=True, translate=True)
-    company = fields.Many2One(
-        'company.company', "Company",
-        help="Leave empty to apply to every company.")
-    kinds = fields.MultiSelection(
-        KINDS, "Kinds", sort=False,
-        help="Leave empty to match any kind.")
-    channels = fields.MultiSelection(
-        CHANNELS, "Channels", sort=False,
-        help="Leave empty to match any channel.")
+    # Conditions besides the company, the kinds and the channels
     service = fields.Many2One(
         'product.product', "Service",
         domain=[('type', '=', 'service')],
@@ -70,6 +64,12 @@ class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, rules, field_names):
         super().validate_fields(rules, field_names)
+        if field_names & {'method', 'sample_size'}:
+            cls.check_sample_size(rules)
+
+    @classmethod
+    def check_sample_size(cls, rules):
+        "Check that the sampling rules have a sample size"
         for rule in rules:
             if rule.method == 'sample' and (
                     rule.sample_size is None or rule.sample_size < 0):
@@ -77,21 +77,18 @@ class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
                         'customer_care.msg_satisfaction_rule_sample_size',
                         rule=rule.rec_name))
 
-    def match(self, case):
-        "Return whether the case meets every condition of the rule"
-        if self.company and self.company != case.company:
-            return False
-        if self.kinds and case.kind not in self.kinds:
-            return False
-        if self.channels and case.channel not in self.channels:
-            return False
-        if self.service and self.service != case.service:
-            return False
-        if (self.regulator_classification
-                and self.regulator_classification
-                != case.regulator_classification):
-            return False
-        return True
+    @classmethod
+    def _get_case_pattern(cls, case):
+        "Return the pattern of the answered case that the rules match"
+        return {
+            'company': case.company.id,
+            'kinds': case.kind,
+            'channels': case.channel,
+            'service': case.service.id if case.service else None,
+            'regulator_classification': (
+                case.regulator_classification.id
+                if case.regulator_classification else None),
+            }
 
     @classmethod
     def apply(cls, cases):
@@ -104,7 +101,7 @@ class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
         by_rule = defaultdict(list)
         to_check = []
         for case in cases:
-            rule = next((r for r in rules if r.match(case)), None)
+            rule = cls.first_match(rules, cls._get_case_pattern(case))
             by_rule[rule].append(case)
             if rule and rule.method == 'all':
                 to_check.append(case)

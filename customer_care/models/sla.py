@@ -127,16 +127,33 @@ class Target(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, targets, field_names):
         super().validate_fields(targets, field_names)
+        if field_names & {'sla', 'kind', 'priority'}:
+            cls.check_unique(targets)
+        if field_names & {
+                'response_duration', 'response_unit', 'answer_duration',
+                'answer_unit'}:
+            cls.check_response_before_answer(targets)
+
+    @classmethod
+    def check_unique(cls, targets):
+        "Check that no other target of the SLA has the same kind and priority"
+        # The SQL constraint does not see duplicates without priority
+        def key(target):
+            return (target.sla.id, target.kind, target.priority)
+        ids = {}
+        for other in cls.search([
+                    ('sla', 'in', list({t.sla.id for t in targets})),
+                    ]):
+            ids.setdefault(key(other), set()).add(other.id)
         for target in targets:
-            # The SQL constraint does not see duplicates without priority
-            if cls.search([
-                        ('id', '!=', target.id),
-                        ('sla', '=', target.sla.id),
-                        ('kind', '=', target.kind),
-                        ('priority', '=', target.priority),
-                        ], count=True):
+            if ids.get(key(target), set()) - {target.id}:
                 raise SlaValidationError(gettext(
                         'customer_care.msg_sla_target_unique'))
+
+    @classmethod
+    def check_response_before_answer(cls, targets):
+        "Check that the first response is due no later than the answer"
+        for target in targets:
             if (target.response_unit == target.answer_unit
                     and target.response_duration > target.answer_duration):
                 raise SlaValidationError(gettext(

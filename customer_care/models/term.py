@@ -81,19 +81,43 @@ class Term(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, terms, field_names):
         super().validate_fields(terms, field_names)
+        if field_names & {'kind', 'petition_kind'}:
+            cls.check_petition_kind(terms)
+        if field_names & {'emergency', 'kind', 'petition_kind'}:
+            cls.check_unique(terms)
+
+    @classmethod
+    def check_petition_kind(cls, terms):
+        "Check that only the terms of petitions have a petition kind"
         for term in terms:
             if term.petition_kind and term.kind != 'petition':
                 raise TermValidationError(gettext(
                         'customer_care.msg_term_petition_kind',
                         term=term.rec_name))
-            # The SQL constraint does not see duplicates with empty values
-            if cls.search([
-                        ('id', '!=', term.id),
-                        ('emergency', '=', bool(term.emergency)),
-                        ('kind', '=', None if term.emergency else term.kind),
-                        ('petition_kind', '=',
-                            None if term.emergency else term.petition_kind),
-                        ], count=True):
+
+    @classmethod
+    def check_unique(cls, terms):
+        "Check that no other term applies to the same cases"
+        # The SQL constraint does not see duplicates with empty values
+        def key(term):
+            "The stored values of another term that would be a duplicate"
+            if term.emergency:
+                return (True, None, None)
+            return (False, term.kind, term.petition_kind)
+        keys = {key(t) for t in terms}
+        if not keys:
+            return
+        ids = {}
+        for other in cls.search(['OR'] + [[
+                        ('emergency', '=', emergency),
+                        ('kind', '=', kind),
+                        ('petition_kind', '=', petition_kind),
+                        ] for emergency, kind, petition_kind in keys]):
+            ids.setdefault(
+                (bool(other.emergency), other.kind, other.petition_kind),
+                set()).add(other.id)
+        for term in terms:
+            if ids.get(key(term), set()) - {term.id}:
                 raise TermValidationError(gettext(
                         'customer_care.msg_term_unique'))
 
