@@ -40,9 +40,11 @@ def start_mail_sink():
     """Keep the e-mails of the tests in a local SMTP sink, not send them.
 
     Point trytond's [email] uri at a sink on a free port and give its folder
-    in CUSTOMER_CARE_MAIL_DIR. Return the sink's server, or None when one is
-    already running.
+    in CUSTOMER_CARE_MAIL_DIR. Return the sink, or None when one is already
+    running. Stopping the sink removes its temporary folder; a sink not
+    stopped (unittest) is stopped at exit.
     """
+    import atexit
     import tempfile
 
     from trytond import config
@@ -51,7 +53,9 @@ def start_mail_sink():
 
     if os.environ.get('CUSTOMER_CARE_MAIL_DIR'):
         return None
-    sink = mailsink.start(tempfile.mkdtemp(prefix='customer-care-mail-'))
+    sink = mailsink.start(
+        tempfile.mkdtemp(prefix='customer-care-mail-'), remove=True)
+    atexit.register(sink.stop)
     os.environ['TRYTOND_EMAIL__URI'] = sink.uri
     os.environ['CUSTOMER_CARE_MAIL_DIR'] = sink.directory
     config.set('email', 'uri', sink.uri)
