@@ -62,6 +62,37 @@ def start_mail_sink():
     return sink
 
 
+def create_company_customer(customer=None, timezone=None, **configuration):
+    """Create a company and a customer; return (company, customer).
+
+    Colombia is the country of the holidays of the configuration, with
+    the other configuration values given; the company is in timezone (if
+    given); the customer is a party named "Customer" unless the values of
+    customer say otherwise. Call it in a transaction of a database with
+    customer_care activated."""
+    from trytond.modules.company.tests import create_company
+    from trytond.pool import Pool
+
+    pool = Pool()
+    Country = pool.get('country.country')
+    Configuration = pool.get('customer_care.configuration')
+    Party = pool.get('party.party')
+    colombia = Country(name="Colombia", code='CO')
+    colombia.save()
+    record = Configuration(1)
+    record.holiday_country = colombia
+    for name, value in configuration.items():
+        setattr(record, name, value)
+    record.save()
+    company = create_company()
+    if timezone:
+        company.timezone = timezone
+        company.save()
+    customer = Party(**{'name': "Customer", **(customer or {})})
+    customer.save()
+    return company, customer
+
+
 class ModuleDatabaseTestCase(unittest.TestCase):
     """A test case on a database with customer_care activated, dropped when
     the class is done so that the next test module can restore its own
