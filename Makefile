@@ -91,7 +91,9 @@ demo-conf:
 	sed -e 's|@ROOT@|$(CURDIR)|g' -e 's|@LISTEN@|$(DEMO_HOST):$(DEMO_PORT)|g' \
 		-e 's|@SMTP_PORT@|$(DEMO_SMTP_PORT)|g' demo/trytond.conf.in > $(DEMO_CONF)
 
-# Starts the mail sink (customer_care/tests/mailsink.py) in the background for the rest of the recipe line.
+# Starts the mail sink (customer_care/tests/mailsink.py: aiosmtpd, of the
+# test extra that `make venv` installs) in the background for the rest of the
+# recipe line.
 START_MAILSINK = $(PY) -m trytond.modules.customer_care.tests.mailsink \
 	--host 127.0.0.1 \
 	--port $(DEMO_SMTP_PORT) $(DEMO_DIR)/mail & sink=$$!; \

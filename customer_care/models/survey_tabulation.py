@@ -3,9 +3,11 @@
 """The figures of the satisfaction surveys.
 
 The sample size follows Cochran's formula with the finite population
-correction; the proportions (CSAT, share of satisfied customers) come with a
-normal-approximation confidence interval and the NPS with its margin of
-error, both corrected for the finite population that was sampled.
+correction; the proportions (CSAT, share of satisfied customers) come with
+their Wilson score interval and the NPS with Newcombe's square-and-add
+interval, both corrected for the finite population that was sampled and
+both within their bounds however small the sample (`proportion_interval`,
+`nps_interval`).
 
 The answers are counted by SQL queries grouped by question, stratum and
 account manager; the figures of coarser groups add those counts up.
@@ -89,27 +91,97 @@ def fpc(sample, population):
     return math.sqrt((population - sample) / (population - 1))
 
 
+def wilson(successes, sample, z):
+    """Return the Wilson score interval (low, high) of a proportion.
+
+    Wilson (1927), "Probable inference, the law of succession, and
+    statistical inference", JASA 22: 209-212; method 3 of Newcombe (1998),
+    "Two-sided confidence intervals for the single proportion: comparison
+    of seven methods", Statistics in Medicine 17: 857-872. The interval
+    inverts the score test: it stays within [0, 1] and is not empty at
+    0 or n successes, where the normal approximation gives a zero width."""
+    p = successes / sample
+    z2n = z ** 2 / sample
+    centre = (p + z2n / 2) / (1 + z2n)
+    half = (z / (1 + z2n)
+        * math.sqrt(p * (1 - p) / sample + z2n / (4 * sample)))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def paired_difference(both, first, second, neither, z):
+    """Return the difference of two proportions measured on the same
+    sample, (both + first - both - second) / n, and its interval (d, low,
+    high): the counts are those of a paired 2 x 2 table (both, first only,
+    second only, neither).
+
+    Newcombe's square-and-add (hybrid score) interval, method 10 of
+    Newcombe (1998), "Improved confidence intervals for the difference
+    between binomial proportions based on paired data", Statistics in
+    Medicine 17: 2635-2650: the Wilson intervals [l1, u1] and [l2, u2] of
+    the two proportions p1 and p2 combined with the estimated correlation
+    phi of the two (phi is 0 when a margin of the table is 0, and a
+    positive correlation is reduced by n / 2):
+
+        low = d - sqrt((p1 - l1)² - 2 phi (p1 - l1)(u2 - p2) + (u2 - p2)²)
+        high = d + sqrt((u1 - p1)² - 2 phi (u1 - p1)(p2 - l2) + (p2 - l2)²)
+
+    It stays within [-1, 1] (as |phi| <= 1, low >= l1 - u2 >= -1)."""
+    n = both + first + second + neither
+    p1, p2 = (both + first) / n, (both + second) / n
+    l1, u1 = wilson(both + first, n, z)
+    l2, u2 = wilson(both + second, n, z)
+    margins = ((both + first) * (second + neither)
+        * (both + second) * (first + neither))
+    cross = both * neither - first * second
+    if not margins or 0 <= cross <= n / 2:
+        phi = 0
+    elif cross > n / 2:
+        phi = (cross - n / 2) / math.sqrt(margins)
+    else:
+        phi = cross / math.sqrt(margins)
+    low = p1 - p2 - math.sqrt(max(0.0, (p1 - l1) ** 2
+            - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    high = p1 - p2 + math.sqrt(max(0.0, (u1 - p1) ** 2
+            - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    return p1 - p2, max(-1.0, low), min(1.0, high)
+
+
 def proportion_interval(successes, sample, population, confidence=0.95):
     """Return the proportion of successes and its confidence interval
-    (p, low, high), with the finite population correction, or None."""
+    (p, low, high), or None without a sample.
+
+    The Wilson score interval (`wilson`) on the effective sample size
+    n / fpc² of a sample drawn without replacement, i.e. with z fpc in
+    place of z (Korn and Graubard (1998), "Confidence intervals for
+    proportions with small expected number of positive counts estimated
+    from survey data", Survey Methodology 24: 193-201): the interval
+    shrinks to p when the whole population answered."""
     if not sample:
         return None
-    p = successes / sample
-    margin = (z_score(confidence) * math.sqrt(p * (1 - p) / sample)
-        * fpc(sample, population))
-    return p, max(0.0, p - margin), min(1.0, p + margin)
+    low, high = wilson(
+        successes, sample, z_score(confidence) * fpc(sample, population))
+    return successes / sample, low, high
 
 
-def nps_margin(promoters, detractors, sample, population, confidence=0.95):
-    """Return the NPS (-100 to 100) and its margin of error in points, or
-    None: var = (pp + pd) - (pp - pd)², MoE = z sqrt(var / n) fpc."""
+def nps_interval(promoters, detractors, sample, population, confidence=0.95):
+    """Return the NPS and its confidence interval in points (nps, low,
+    high), between -100 and 100, or None without a sample.
+
+    The NPS is the difference of two proportions of one multinomial
+    sample, promoters minus detractors: a paired 2 x 2 table with no
+    customer in both (`paired_difference`, Newcombe's square-and-add
+    interval on the Wilson intervals of the two shares, corrected for the
+    finite population as `proportion_interval` is). The correlation of
+    the two shares is -sqrt(pp pd / ((1 - pp)(1 - pd))). The normal
+    approximation, NPS ± z sqrt(((pp + pd) - (pp - pd)²) / n), exceeds
+    100 points with two answers; this interval stays within its bounds
+    and is asymmetric near them."""
     if not sample:
         return None
-    pp, pd = promoters / sample, detractors / sample
-    variance = (pp + pd) - (pp - pd) ** 2
-    margin = (z_score(confidence) * math.sqrt(max(variance, 0) / sample)
-        * fpc(sample, population))
-    return 100 * (pp - pd), 100 * margin
+    z = z_score(confidence) * fpc(sample, population)
+    score, low, high = paired_difference(
+        0, promoters, detractors, sample - promoters - detractors, z)
+    return 100 * score, 100 * low, 100 * high
 
 
 def question_columns(answer, question):
@@ -166,7 +238,7 @@ class Figures:
 
     def nps(self, question):
         count, _, promoters, detractors = self.questions[question]
-        return nps_margin(
+        return nps_interval(
             promoters, detractors, count, self.population, self.confidence)
 
 

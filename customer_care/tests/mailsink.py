@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""A tiny SMTP server that keeps mail instead of sending it (demo and tests).
+"""An SMTP server that keeps mail instead of sending it (demo and tests).
 
 trytond has no "don't send" e-mail URI: `[email] uri` is always an SMTP
 server.  The demo configuration and the tests (conftest.py) point it at this
-sink, which accepts every message on 127.0.0.1 and writes it, untouched, to
-DIR/<time>-<n>.eml; it also prints one line per message on stdout.  Standard
-library only (smtpd left Python in 3.12).
+sink, aiosmtpd's Controller with a handler that writes every message,
+untouched, to DIR/<time>-<n>.eml; it also prints one line per message on
+stdout.
 
     python -m trytond.modules.customer_care.tests.mailsink \
         [--host 127.0.0.1] [--port 8025] [DIR]
@@ -22,114 +22,87 @@ import email.policy
 import errno
 import itertools
 import os
-import socketserver
+import shutil
 import sys
 import threading
 
+from aiosmtpd.controller import Controller
+
 COUNTER = itertools.count(1)
+HOSTNAME = 'customer-care-demo'
 
 
-class Handler(socketserver.StreamRequestHandler):
-    timeout = 300
+class Handler:
+    "Keep each message in the directory"
 
-    def reply(self, line):
-        self.wfile.write(line.encode('ascii') + b'\r\n')
-        self.wfile.flush()
+    def __init__(self, directory, quiet=True):
+        self.directory = directory
+        self.quiet = quiet
 
-    def handle(self):
-        try:
-            self.converse()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # e.g. a client that only checks the port is open
-
-    def converse(self):
-        self.reply('220 customer-care-demo mail sink')
-        sender, recipients = None, []
-        while True:
-            line = self.rfile.readline()
-            if not line:
-                return
-            command = line.decode('utf-8', 'replace').strip()
-            verb = command[:4].upper()
-            if verb == 'EHLO':
-                self.reply('250-customer-care-demo')
-                self.reply('250-8BITMIME')
-                self.reply('250-SMTPUTF8')
-                self.reply('250 SIZE 52428800')
-            elif verb == 'HELO':
-                self.reply('250 customer-care-demo')
-            elif verb == 'MAIL':
-                sender, recipients = command[10:].split(' ')[0], []
-                self.reply('250 OK')
-            elif verb == 'RCPT':
-                recipients.append(command[8:].split(' ')[0])
-                self.reply('250 OK')
-            elif verb == 'DATA':
-                self.reply('354 End data with <CR><LF>.<CR><LF>')
-                self.store(sender, recipients, self.read_data())
-                sender, recipients = None, []
-                self.reply('250 OK: kept, not sent')
-            elif verb == 'RSET':
-                sender, recipients = None, []
-                self.reply('250 OK')
-            elif verb == 'NOOP':
-                self.reply('250 OK')
-            elif verb == 'QUIT':
-                self.reply('221 Bye')
-                return
-            else:
-                self.reply('502 Command not implemented')
-
-    def read_data(self):
-        lines = []
-        while True:
-            line = self.rfile.readline()
-            if not line or line in (b'.\r\n', b'.\n'):
-                break
-            if line.startswith(b'.'):
-                line = line[1:]
-            lines.append(line)
-        return b''.join(lines)
-
-    def store(self, sender, recipients, data):
+    async def handle_DATA(self, server, session, envelope):
         now = datetime.datetime.now()
         name = '%s-%04d.eml' % (now.strftime('%Y%m%d-%H%M%S'), next(COUNTER))
-        path = os.path.join(self.server.directory, name)
+        path = os.path.join(self.directory, name)
         with open(path, 'wb') as fp:
-            fp.write(data)
-        message = email.message_from_bytes(data, policy=email.policy.default)
-        print('mail kept: %s -> %s "%s" (%s)' % (
-                sender, ', '.join(recipients), message.get('Subject', ''),
-                path), flush=True)
+            fp.write(envelope.original_content)
+        if not self.quiet:
+            message = email.message_from_bytes(
+                envelope.original_content, policy=email.policy.default)
+            print('mail kept: %s -> %s "%s" (%s)' % (
+                    envelope.mail_from, ', '.join(envelope.rcpt_tos),
+                    message.get('Subject', ''), path), flush=True)
+        return '250 OK: kept, not sent'
 
 
-class Server(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
+class Sink(Controller):
+    """The controller of a sink on host:port (port 0 takes a free one),
+    keeping the mail in directory; uri is its smtp:// address once started.
+
+    With remove, stopping it also removes the directory (a temporary one)."""
+
+    def __init__(self, directory, host='127.0.0.1', port=0, quiet=True,
+            remove=False):
+        self.directory = os.path.abspath(directory)
+        self.remove = remove
+        super().__init__(
+            Handler(self.directory, quiet=quiet), hostname=host, port=port,
+            server_hostname=HOSTNAME, ident='customer-care-demo mail sink',
+            data_size_limit=50 * 1024 * 1024)
+
+    @property
+    def uri(self):
+        return 'smtp://%s:%s' % (self.hostname, self.port)
+
+    def _trigger_server(self):
+        # With port 0 the server listens on a port chosen by the system:
+        # aiosmtpd connects to self.port to check that it answers
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+    def stop(self, no_assert=True):
+        "Stop the server (if running); remove the directory if asked to"
+        if self._thread is not None:
+            super().stop(no_assert=no_assert)
+        if self.remove:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    # The names of socketserver that the callers use
+    def shutdown(self):
+        self.stop()
+
+    def server_close(self):
+        pass
 
 
-def start(directory, host='127.0.0.1', port=0, quiet=True):
-    """Start a sink in a thread; return its server (server.uri, .directory).
+def start(directory, host='127.0.0.1', port=0, quiet=True, remove=False):
+    """Start a sink in a thread; return it (sink.uri, .directory, .stop()).
 
-    Port 0 takes a free port.
+    Port 0 takes a free port. With remove, stop() also removes directory.
     """
     os.makedirs(directory, exist_ok=True)
-    server = Server((host, port), QuietHandler if quiet else Handler)
-    server.directory = os.path.abspath(directory)
-    server.uri = 'smtp://%s:%s' % server.server_address[:2]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server
-
-
-class QuietHandler(Handler):
-    "A handler that keeps the mail without printing"
-
-    def store(self, sender, recipients, data):
-        now = datetime.datetime.now()
-        name = '%s-%04d.eml' % (now.strftime('%Y%m%d-%H%M%S'), next(COUNTER))
-        with open(os.path.join(self.server.directory, name), 'wb') as fp:
-            fp.write(data)
+    sink = Sink(directory, host=host, port=port, quiet=quiet, remove=remove)
+    sink.start()
+    return sink
 
 
 def main():
@@ -138,24 +111,23 @@ def main():
     parser.add_argument('--port', type=int, default=8025)
     parser.add_argument('directory', nargs='?', default='.demo/mail')
     options = parser.parse_args()
-    os.makedirs(options.directory, exist_ok=True)
     try:
-        server = Server((options.host, options.port), Handler)
+        sink = start(options.directory, options.host, options.port,
+            quiet=False)
     except OSError as e:
         if e.errno == errno.EADDRINUSE:
             print('mail sink: %s:%s already in use, not starting another'
                 % (options.host, options.port), file=sys.stderr)
             return 0
         raise
-    server.directory = os.path.abspath(options.directory)
-    print('mail sink: smtp://%s:%s, keeping mail in %s' % (
-            options.host, options.port, server.directory), flush=True)
+    print('mail sink: %s, keeping mail in %s' % (sink.uri, sink.directory),
+        flush=True)
     try:
-        server.serve_forever()
+        threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        sink.stop()
     return 0
 
 

@@ -5,7 +5,7 @@ order, the SLA status filter, the company times and the contracts' names."""
 import datetime as dt
 from unittest.mock import patch
 
-from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.company.tests import set_company
 from trytond.modules.customer_care.tests.tools import key_db_cache
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
@@ -24,27 +24,16 @@ class CaseListTestCase(tools.ModuleDatabaseTestCase):
     "Test the cases list"
 
     def _setup(self):
-        "Create a Colombian company and a customer; return them"
-        pool = Pool()
-        Country = pool.get('country.country')
-        Configuration = pool.get('customer_care.configuration')
-        Party = pool.get('party.party')
-        colombia = Country(name="Colombia", code='CO')
-        colombia.save()
-        configuration = Configuration(1)
-        configuration.holiday_country = colombia
-        configuration.reminder_days = 2
-        configuration.save()
-        company = create_company()
-        company.timezone = 'America/Bogota'
-        company.save()
-        customer = Party(name="Gasoductos Andinos", addresses=[{}],
-            contact_mechanisms=[
-                {'type': 'phone', 'value': '+576015551234'},
-                {'type': 'email', 'value': 'compras@andinos.example.com'},
-                ])
-        customer.save()
-        return company, customer
+        "Create a Colombian company in Bogotá and a customer; return them"
+        return tools.create_company_customer(
+            timezone='America/Bogota', reminder_days=2,
+            customer={
+                'name': "Gasoductos Andinos", 'addresses': [{}],
+                'contact_mechanisms': [
+                    {'type': 'phone', 'value': '+576015551234'},
+                    {'type': 'email',
+                        'value': 'compras@andinos.example.com'},
+                    ]})
 
     def _case(self, customer, **values):
         pool = Pool()

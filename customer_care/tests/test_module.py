@@ -7,14 +7,14 @@ from sql import Column
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
-    CompanyTestMixin, PartyCompanyCheckEraseMixin, create_company,
-    set_company)
+    CompanyTestMixin, PartyCompanyCheckEraseMixin, set_company)
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
 from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.models.satisfaction_check import (
     contact_days)
 from trytond.modules.customer_care.models.satisfaction_sample import (
     month_bounds)
+from trytond.modules.customer_care.tests import tools
 from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.pool import Pool
 from trytond.tests import test_tryton
@@ -220,19 +220,7 @@ class CustomerCareTestCase(
 
     def _setup(self):
         "Create a Colombian company and a customer; return them"
-        pool = Pool()
-        Country = pool.get('country.country')
-        Configuration = pool.get('customer_care.configuration')
-        Party = pool.get('party.party')
-        colombia = Country(name="Colombia", code='CO')
-        colombia.save()
-        configuration = Configuration(1)
-        configuration.holiday_country = colombia
-        configuration.save()
-        company = create_company()
-        customer = Party(name="Customer")
-        customer.save()
-        return company, customer
+        return tools.create_company_customer()
 
     def _case(self, customer, received, **values):
         pool = Pool()

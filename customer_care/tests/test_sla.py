@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
-from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.company.tests import set_company
 from trytond.modules.customer_care.models import sla as sla_module
 from trytond.modules.customer_care.models.fulfilment import last_quarter
 from trytond.modules.customer_care.tests.tools import key_db_cache
@@ -27,18 +27,9 @@ class SlaTestCase(tools.ModuleDatabaseTestCase):
     def _setup(self):
         "Create a Colombian company, a customer and an SLA; return them"
         pool = Pool()
-        Country = pool.get('country.country')
-        Configuration = pool.get('customer_care.configuration')
-        Party = pool.get('party.party')
         Sla = pool.get('customer_care.sla')
-        colombia = Country(name="Colombia", code='CO')
-        colombia.save()
-        configuration = Configuration(1)
-        configuration.holiday_country = colombia
-        configuration.save()
-        company = create_company()
-        customer = Party(name="Customer", addresses=[{}])
-        customer.save()
+        company, customer = tools.create_company_customer(
+            customer={'addresses': [{}]})
         with set_company(company):
             sla = Sla(name="Gold", compliance_target=80)
             sla.targets = [

@@ -40,9 +40,11 @@ def start_mail_sink():
     """Keep the e-mails of the tests in a local SMTP sink, not send them.
 
     Point trytond's [email] uri at a sink on a free port and give its folder
-    in CUSTOMER_CARE_MAIL_DIR. Return the sink's server, or None when one is
-    already running.
+    in CUSTOMER_CARE_MAIL_DIR. Return the sink, or None when one is already
+    running. Stopping the sink removes its temporary folder; a sink not
+    stopped (unittest) is stopped at exit.
     """
+    import atexit
     import tempfile
 
     from trytond import config
@@ -51,11 +53,44 @@ def start_mail_sink():
 
     if os.environ.get('CUSTOMER_CARE_MAIL_DIR'):
         return None
-    sink = mailsink.start(tempfile.mkdtemp(prefix='customer-care-mail-'))
+    sink = mailsink.start(
+        tempfile.mkdtemp(prefix='customer-care-mail-'), remove=True)
+    atexit.register(sink.stop)
     os.environ['TRYTOND_EMAIL__URI'] = sink.uri
     os.environ['CUSTOMER_CARE_MAIL_DIR'] = sink.directory
     config.set('email', 'uri', sink.uri)
     return sink
+
+
+def create_company_customer(customer=None, timezone=None, **configuration):
+    """Create a company and a customer; return (company, customer).
+
+    Colombia is the country of the holidays of the configuration, with
+    the other configuration values given; the company is in timezone (if
+    given); the customer is a party named "Customer" unless the values of
+    customer say otherwise. Call it in a transaction of a database with
+    customer_care activated."""
+    from trytond.modules.company.tests import create_company
+    from trytond.pool import Pool
+
+    pool = Pool()
+    Country = pool.get('country.country')
+    Configuration = pool.get('customer_care.configuration')
+    Party = pool.get('party.party')
+    colombia = Country(name="Colombia", code='CO')
+    colombia.save()
+    record = Configuration(1)
+    record.holiday_country = colombia
+    for name, value in configuration.items():
+        setattr(record, name, value)
+    record.save()
+    company = create_company()
+    if timezone:
+        company.timezone = timezone
+        company.save()
+    customer = Party(**{'name': "Customer", **(customer or {})})
+    customer.save()
+    return company, customer
 
 
 class ModuleDatabaseTestCase(unittest.TestCase):
