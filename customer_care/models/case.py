@@ -93,8 +93,8 @@ def compact_phone(phone):
 class Case(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView,
         ChatMixin):
-    "Customer Care Case"
     __name__ = 'customer_care.case'
+    __string__ = "Case"
     _rec_name = 'number'
     _history = True
 
@@ -1215,8 +1215,8 @@ class Case(
 
 
 class CaseExtendStart(ModelView):
-    "Extend Case Term"
     __name__ = 'customer_care.case.extend.start'
+    __string__ = "Extend Case Term"
 
     case = fields.Many2One('customer_care.case', "Case", readonly=True)
     due_date = fields.Date("Current Due Date", readonly=True)
@@ -1232,7 +1232,6 @@ class CaseExtendStart(ModelView):
 
 
 class CaseExtend(Wizard):
-    "Extend Case Term"
     __name__ = 'customer_care.case.extend'
 
     start = StateView(

@@ -23,8 +23,8 @@ from .reminder import ReminderMixin
 
 class InformationRequest(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Information Request"
     __name__ = 'customer_care.case.information_request'
+    __string__ = "Information Request"
 
     _states = {
         'readonly': Eval('state') != 'requested',

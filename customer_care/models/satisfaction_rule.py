@@ -23,8 +23,8 @@ METHODS = [
 
 
 class Rule(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
-    "Customer Care Satisfaction Rule"
     __name__ = 'customer_care.satisfaction.rule'
+    __string__ = "Satisfaction Rule"
 
     name = fields.Char("Name", required=True, translate=True)
     company = fields.Many2One(

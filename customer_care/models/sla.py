@@ -42,7 +42,6 @@ SLA_FIELDS = {'contract', 'kind', 'priority', 'received', 'company'}
 
 
 class Sla(DeactivableMixin, ModelSQL, ModelView):
-    "Customer Care Service Level Agreement"
     __name__ = 'customer_care.sla'
     __string__ = "Service Level Agreement"
 
@@ -82,7 +81,6 @@ class Sla(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Target(ModelSQL, ModelView):
-    "Customer Care Service Level Agreement Target"
     __name__ = 'customer_care.sla.target'
     __string__ = "SLA Target"
 

@@ -48,8 +48,8 @@ STRATA = [
 
 
 class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Survey Campaign"
     __name__ = 'customer_care.survey.campaign'
+    __string__ = "Survey Campaign"
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -675,8 +675,8 @@ class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
 
 
 class Campaign_ExcludedCategory(ModelSQL):
-    "Customer Care Survey Campaign - Excluded Category"
     __name__ = 'customer_care.survey.campaign-excluded-party.category'
+    __string__ = "Survey Campaign - Excluded Category"
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,
         ondelete='CASCADE')
@@ -685,8 +685,8 @@ class Campaign_ExcludedCategory(ModelSQL):
 
 
 class Campaign_ExcludedParty(ModelSQL):
-    "Customer Care Survey Campaign - Excluded Party"
     __name__ = 'customer_care.survey.campaign-excluded-party.party'
+    __string__ = "Survey Campaign - Excluded Party"
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,
         ondelete='CASCADE')

@@ -13,8 +13,8 @@ from .ir import open_records
 
 
 class Meeting(ModelSQL, ModelView):
-    "Customer Care Survey Meeting"
     __name__ = 'customer_care.survey.meeting'
+    __string__ = "Survey Meeting"
 
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,
@@ -55,8 +55,8 @@ class Meeting(ModelSQL, ModelView):
 
 
 class Meeting_Employee(ModelSQL):
-    "Customer Care Survey Meeting - Employee"
     __name__ = 'customer_care.survey.meeting-company.employee'
+    __string__ = "Survey Meeting - Employee"
     meeting = fields.Many2One(
         'customer_care.survey.meeting', "Meeting", required=True,
         ondelete='CASCADE')
@@ -65,8 +65,8 @@ class Meeting_Employee(ModelSQL):
 
 
 class Idea(ModelSQL, ModelView):
-    "Customer Care Survey Meeting Idea"
     __name__ = 'customer_care.survey.meeting.idea'
+    __string__ = "Survey Meeting Idea"
 
     meeting = fields.Many2One(
         'customer_care.survey.meeting', "Meeting", required=True,

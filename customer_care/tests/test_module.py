@@ -2,7 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 import unittest
+from pathlib import Path
 
+import polib
 from sql import Column
 
 from trytond.exceptions import UserError
@@ -634,6 +636,39 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
         rule = Rule(name="Sample", method='sample', sample_size=-1)
         with self.assertRaises(UserError):
             rule.save()
+
+    @with_transaction()
+    def test_model_labels(self):
+        "Test every model of the module has its own label, also in Spanish"
+        # Without __string__ Tryton labels a model with its humanized name
+        # ("Customer Care Survey Campaign - Excluded - Party Category"), and
+        # a docstring is no label
+        pool = Pool()
+        po = polib.pofile(
+            str(Path(__file__).parent.parent / 'locale' / 'es.po'))
+        spanish = {e.msgctxt: e for e in po}
+        models = [(n, M) for n, M in pool.iterobject()
+            if n.startswith('customer_care.')]
+        self.assertTrue(models)
+        for name, Model in models:
+            with self.subTest(model=name):
+                own = [c for c in Model.__mro__
+                    if c.__module__.startswith('trytond.modules.customer_care')
+                    and vars(c).get('__name__') == name]
+                self.assertTrue(
+                    any('__string__' in vars(c) for c in own),
+                    "no __string__")
+                label = Model.__string__
+                self.assertNotIn('.', label)
+                self.assertNotIn('_', label)
+                # The module's name only in its configuration's labels
+                if not label.startswith("Customer Care Configuration"):
+                    self.assertNotIn("Customer Care", label)
+                entry = spanish.get(f'model:{name},string:')
+                self.assertTrue(entry, "not in es.po")
+                self.assertEqual(entry.msgid, label)
+                self.assertTrue(entry.msgstr)
+                self.assertFalse(entry.fuzzy)
 
 
 del test_tryton.ModuleTestCase
