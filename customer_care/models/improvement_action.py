@@ -770,7 +770,7 @@ class ImprovementActionLine(
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('action.' + clause[0], *clause[1:])]
+        return [('action.company' + clause[0][len(name):], *clause[1:])]
 
     @fields.depends('action', '_parent_action.company')
     def on_change_with_currency(self, name=None):

@@ -133,7 +133,7 @@ class InformationRequest(
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('case.' + clause[0],) + tuple(clause[1:])]
+        return [('case.company' + clause[0][len(name):], *clause[1:])]
 
     def get_rec_name(self, name):
         recipient = self.user or self.team

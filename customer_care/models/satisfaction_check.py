@@ -233,7 +233,7 @@ class Check(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        return [('case.rec_name',) + tuple(clause[1:])]
+        return [('case.rec_name', *clause[1:])]
 
     def get_phones(self, name):
         numbers = []

@@ -48,7 +48,7 @@ class Meeting(ModelSQL, ModelView):
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('campaign.company',) + tuple(clause[1:])]
+        return [('campaign.company' + clause[0][len(name):], *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.campaign.rec_name} ({self.date})'
@@ -99,14 +99,16 @@ class Idea(ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        return [('subject',) + tuple(clause[1:])]
+        return [('subject', *clause[1:])]
 
     def get_company(self, name):
         return self.meeting.campaign.company.id
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('meeting.campaign.company',) + tuple(clause[1:])]
+        return [
+            ('meeting.campaign.company' + clause[0][len(name):],
+                *clause[1:])]
 
     @classmethod
     @ModelView.button

@@ -171,8 +171,8 @@ class Participant(
     @classmethod
     def search_rec_name(cls, name, clause):
         return ['OR',
-            ('party.rec_name',) + tuple(clause[1:]),
-            ('campaign.rec_name',) + tuple(clause[1:]),
+            ('party.rec_name', *clause[1:]),
+            ('campaign.rec_name', *clause[1:]),
             ]
 
     def get_due_date(self, name):

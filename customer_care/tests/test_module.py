@@ -670,5 +670,59 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
                 self.assertTrue(entry.msgstr)
                 self.assertFalse(entry.fuzzy)
 
+    @with_transaction()
+    def test_related_field_searchers(self):
+        "Test the company of a record is searched through its parent"
+        pool = Pool()
+        Request = pool.get('customer_care.case.information_request')
+        Line = pool.get('customer_care.improvement_action.line')
+        Questionnaire = pool.get('customer_care.questionnaire')
+        Campaign = pool.get('customer_care.survey.campaign')
+        Meeting = pool.get('customer_care.survey.meeting')
+        Idea = pool.get('customer_care.survey.meeting.idea')
+        company, customer = self._setup()
+        other = create_company(name="Other")
+        with set_company(company):
+            case = self._case(customer, dt.datetime(2026, 11, 20, 15, 0))
+            request, = Request.create([{
+                        'case': case.id,
+                        'user': Transaction().user,
+                        'kind': 'information',
+                        'question': "Question",
+                        'due_date': dt.date(2026, 11, 30),
+                        }])
+            line, = self._action(customer).lines
+            questionnaire, = Questionnaire.create([{'name': "Survey"}])
+            campaign, = Campaign.create([{
+                        'name': "Campaign",
+                        'questionnaire': questionnaire.id,
+                        'start_date': dt.date(2026, 11, 1),
+                        'end_date': dt.date(2026, 11, 30),
+                        }])
+            meeting, = Meeting.create([{
+                        'campaign': campaign.id,
+                        'date': dt.date(2026, 12, 1),
+                        'ideas': [('create', [{'subject': "Idea"}])],
+                        }])
+            idea, = meeting.ideas
+            for Model, record in [
+                    (Request, request), (Line, line), (Meeting, meeting),
+                    (Idea, idea)]:
+                with self.subTest(model=Model.__name__):
+                    for clause, found in [
+                            (('company', '=', company.id), [record]),
+                            (('company', '=', other.id), []),
+                            (('company', 'in', [company.id]), [record]),
+                            (('company', '!=', company.id), []),
+                            # A nested clause keeps its path
+                            (('company.currency.code', '=',
+                                    company.currency.code), [record]),
+                            (('company.currency.code', '=', 'xxx'), []),
+                            (('company', 'where',
+                                    [('party.name', '=', "Other")]), []),
+                            ]:
+                        self.assertEqual(
+                            Model.search([clause]), found, msg=clause)
+
 
 del test_tryton.ModuleTestCase
