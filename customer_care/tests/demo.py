@@ -91,6 +91,7 @@ from proteus import config as pconfig
 
 from trytond import config as tconfig
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
+from trytond.pyson import PYSONEncoder
 
 __all__ = ['create_demo', 'USERS', 'PASSWORDS']
 
@@ -1922,7 +1923,7 @@ def _create_surveys(
         # segment): only the customers
         as_user('admin')
         campaign = Campaign(name=name, questionnaire=questionnaire)
-        campaign.domain = repr(
+        campaign.domain = PYSONEncoder().encode(
             [('categories', 'child_of', customer_categories, 'parent')])
         campaign.objective = (
             "Medir la satisfacción de los clientes con el suministro, la "

@@ -17,6 +17,7 @@ from trytond.modules.customer_care.models.satisfaction_check import (
 from trytond.modules.customer_care.models.satisfaction_sample import (
     month_bounds)
 from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
 from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -723,6 +724,62 @@ class CustomerCareTestCase(CompanyTestMixin, test_tryton.ModuleTestCase):
                             ]:
                         self.assertEqual(
                             Model.search([clause]), found, msg=clause)
+
+
+    @with_transaction()
+    def test_survey_campaign_domain_migration(self):
+        "Test the campaign domains written as a Python list become PYSON"
+        pool = Pool()
+        Questionnaire = pool.get('customer_care.questionnaire')
+        Campaign = pool.get('customer_care.survey.campaign')
+        table = Campaign.__table__()
+        cursor = Transaction().connection.cursor()
+        company, customer = self._setup()
+        stored = {
+            "python": "[('name', '=', 'Customer'), ('active', '=', True)]",
+            "pyson": '[["name", "=", "Customer"]]',
+            "empty": None,
+            "invalid": "[('name', '=',",
+            }
+        with set_company(company):
+            questionnaire, = Questionnaire.create([{'name': "Survey"}])
+            campaigns = Campaign.create([{
+                        'name': name,
+                        'questionnaire': questionnaire.id,
+                        'start_date': dt.date(2026, 11, 1),
+                        'end_date': dt.date(2026, 11, 30),
+                        } for name in stored])
+            for campaign in campaigns:
+                cursor.execute(*table.update(
+                        [table.domain], [stored[campaign.name]],
+                        where=table.id == campaign.id))
+
+            Campaign.__register__('customer_care')
+
+            cursor.execute(*table.select(
+                    table.name, table.domain,
+                    where=table.id.in_([c.id for c in campaigns])))
+            migrated = dict(cursor)
+            self.assertEqual(migrated, {
+                    "python": PYSONEncoder().encode(
+                        [('name', '=', 'Customer'), ('active', '=', True)]),
+                    "pyson": stored["pyson"],
+                    "empty": None,
+                    "invalid": stored["invalid"],
+                    })
+            # Forget the values read before the migration wrote the table
+            Transaction().cache.clear()
+            python, pyson, empty, _ = Campaign.browse(
+                [c.id for c in campaigns])
+            self.assertEqual(
+                python.population_domain(),
+                [['name', '=', 'Customer'], ['active', '=', True]])
+            self.assertEqual(
+                pyson.population_domain(), [['name', '=', 'Customer']])
+            self.assertEqual(empty.population_domain(), [])
+            for campaign in [python, pyson]:
+                self.assertEqual(
+                    campaign.get_population(), {customer.id: None})
 
 
 del test_tryton.ModuleTestCase
