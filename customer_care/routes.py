@@ -27,9 +27,10 @@ from trytond.wsgi import app
 @with_pool
 @with_transaction()
 def survey(request, pool, token):
-    # Imported here: importing the package (for its routes) must not import
-    # the models before the pool does
-    from . import survey_page
+    # Imported here and by its full name: importing the package (for its
+    # routes, also as a top-level package by pytest) must not import the
+    # models before the pool does, nor a second copy of them
+    from trytond.modules.customer_care import survey_page
     try:
         Participant = pool.get('customer_care.survey.participant')
     except KeyError:

@@ -43,11 +43,14 @@ with open(os.path.join(os.path.dirname(__file__), 'survey_page.html'),
     TEMPLATE = MarkupTemplate(file, filename='survey_page.html')
 
 
-class Texts:
-    "The translated texts of the page"
-
-    def __getattr__(self, name):
-        return gettext(f'customer_care.msg_survey_page_{name}')
+def texts():
+    "Return the translated texts of the page's form"
+    return {
+        'required': gettext('customer_care.msg_survey_page_required'),
+        'yes': gettext('customer_care.msg_survey_page_yes'),
+        'no': gettext('customer_care.msg_survey_page_no'),
+        'submit': gettext('customer_care.msg_survey_page_submit'),
+        }
 
 
 def render(status, title='', message='', error=False, participant=None,
@@ -66,7 +69,7 @@ def render(status, title='', message='', error=False, participant=None,
                 questions.append((question.section, [question]))
     html = TEMPLATE.generate(
         title=title, message=message, error=error, questions=questions,
-        introduction=introduction, texts=Texts(), posted=posted or {},
+        introduction=introduction, texts=texts(), posted=posted or {},
         lang=lang).render('html', doctype='html5')
     return Response(
         html, status=status, headers=HEADERS,

@@ -81,7 +81,63 @@ TERM_FIELDS = {
 COUNTED_STATES = ['draft'] + OPEN_STATES
 # The values of the due status
 DUE_STATUSES = [None, 'on_track', 'due_soon', 'overdue']
+SLA_STATUSES = [
+    (None, ""),
+    ('running', "Running"),
+    ('met', "Met"),
+    ('breached', "Breached"),
+    ]
+# The states after which a case has had its first response
+RESPONDED_STATES = {'analysis', 'assigned', 'waiting', 'answered', 'closed'}
+# The fields from which the SLA deadlines of a case are computed
+SLA_FIELDS = {'contract', 'kind', 'priority', 'received', 'company'}
 
+
+
+def sla_status(deadline, done, now, cancelled=False):
+    "Return the status of a SLA target given when it was done"
+    if not deadline:
+        return None
+    if done:
+        return 'met' if done <= deadline else 'breached'
+    if cancelled:
+        return None
+    return 'breached' if now > deadline else 'running'
+
+
+def sla_overall_status(*statuses):
+    """Return the status of a case's SLA from the statuses of its targets:
+    breached when one is breached, else running when one is running, else
+    met when one is met"""
+    for status in ['breached', 'running', 'met']:
+        if status in statuses:
+            return status
+    return None
+
+
+def sla_status_column(case, now):
+    """Return the SQL expression of the SLA status of the case table, as
+    sla_overall_status of the sla_status of both targets computes it"""
+    answered = Coalesce(case.answer_date, case.closed_date)
+
+    def status(deadline, done):
+        return SQLCase(
+            (deadline == Null, Null),
+            (done != Null, SQLCase(
+                    (done <= deadline, Literal('met')),
+                    else_=Literal('breached'))),
+            (case.state == 'cancelled', Null),
+            (deadline < now, Literal('breached')),
+            else_=Literal('running'))
+    response = status(case.sla_response_deadline, case.first_response_date)
+    answer = status(case.sla_answer_deadline, answered)
+    return SQLCase(
+        ((response == 'breached') | (answer == 'breached'),
+            Literal('breached')),
+        ((response == 'running') | (answer == 'running'),
+            Literal('running')),
+        ((response == 'met') | (answer == 'met'), Literal('met')),
+        else_=Null)
 
 
 def compact_phone(phone):
@@ -151,6 +207,26 @@ class Case(
                 ()),
             ],
         states=_states)
+    sla = fields.Many2One(
+        'customer_care.sla', "SLA", readonly=True,
+        help="The service level agreement of the contract when the case "
+        "was received.")
+    first_response_date = fields.DateTime(
+        "First Response", readonly=True,
+        help="When the case first left the registered state.")
+    sla_response_deadline = fields.DateTime(
+        "SLA Response Deadline", readonly=True)
+    sla_answer_deadline = fields.DateTime("SLA Answer Deadline", readonly=True)
+    sla_response_status = fields.Function(fields.Selection(
+            SLA_STATUSES, "SLA Response"), 'get_sla_status')
+    sla_answer_status = fields.Function(fields.Selection(
+            SLA_STATUSES, "SLA Answer"), 'get_sla_status')
+    sla_status = fields.Function(fields.Selection(
+            SLA_STATUSES, "SLA Status",
+            help="Breached when the first response or the answer came or "
+            "is due after its SLA deadline, running while a target is "
+            "still within its deadline, met when both were met."),
+        'get_sla_status', searcher='search_sla_status')
     service = fields.Many2One(
         'product.product', "Service",
         domain=[
@@ -344,6 +420,11 @@ class Case(
                 Index(t, (Coalesce(t.contact_phone_compact, ''),
                         Index.Similarity())),
                 Index(t, (t.customer, Index.Equality())),
+                Index(t, (t.contract, Index.Equality()),
+                    (t.received, Index.Range()),
+                    where=t.contract != Null),
+                Index(t, (t.sla_answer_deadline, Index.Range()),
+                    where=t.sla != Null),
                 Index(t, (t.responsible, Index.Equality())),
                 # The monthly satisfaction samples
                 Index(t, (t.satisfaction_rule, Index.Equality()),
@@ -559,6 +640,10 @@ class Case(
             ('//group[@id="extension"]', 'states', {
                     'invisible': ~Eval('extension_duration'),
                     }),
+            ('/tree/field[@name="sla_status"]', 'visual',
+                If(Eval('sla_status') == 'breached', 'danger',
+                    If(Eval('sla_status') == 'running', 'warning',
+                        If(Eval('sla_status') == 'met', 'success', '')))),
             ]
 
     @classmethod
@@ -664,6 +749,45 @@ class Case(
             ]
 
     @classmethod
+    def get_sla_status(cls, cases, names):
+        now = dt.datetime.now()
+        result = {n: {} for n in names}
+        for case in cases:
+            cancelled = case.state == 'cancelled'
+            if 'sla_response_status' in result:
+                result['sla_response_status'][case.id] = sla_status(
+                    case.sla_response_deadline, case.first_response_date,
+                    now, cancelled)
+            if 'sla_answer_status' in result:
+                result['sla_answer_status'][case.id] = sla_status(
+                    case.sla_answer_deadline,
+                    case.answer_date or case.closed_date, now, cancelled)
+            if 'sla_status' in result:
+                result['sla_status'][case.id] = sla_overall_status(
+                    sla_status(
+                        case.sla_response_deadline, case.first_response_date,
+                        now, cancelled),
+                    sla_status(
+                        case.sla_answer_deadline,
+                        case.answer_date or case.closed_date, now,
+                        cancelled))
+        return result
+
+    @classmethod
+    def search_sla_status(cls, name, clause):
+        "Search the SLA status with one sub-query on the cases"
+        table = cls.__table__()
+        _, operator, value = clause
+        column = Coalesce(sla_status_column(table, dt.datetime.now()), '')
+        if operator in {'in', 'not in'}:
+            where = column.in_([v or '' for v in value])
+            if operator == 'not in':
+                where = ~where
+        else:
+            where = fields.SQL_OPERATORS[operator](column, value or '')
+        return [('id', 'in', table.select(table.id, where=where))]
+
+    @classmethod
     def get_company_time(cls, cases, names):
         """Return the received and deadline times written in the company's
         time zone (the client shows date-times in the browser's zone)"""
@@ -765,8 +889,15 @@ class Case(
         values = super().compute_fields(field_names=field_names)
         if self.state in {'answered', 'closed', 'cancelled'}:
             return values
-        if field_names is not None and not (TERM_FIELDS & set(field_names)):
-            return values
+        if field_names is None or TERM_FIELDS & set(field_names):
+            values.update(self._compute_term())
+        if field_names is None or SLA_FIELDS & set(field_names):
+            values.update(self._compute_sla())
+        return values
+
+    def _compute_term(self):
+        "Return the values of the term fields that change"
+        values = {}
         duration, unit = self.get_term()
         computed = {
             'term_duration': duration,
@@ -788,6 +919,27 @@ class Case(
                     received, duration, unit)
             computed['due_date'] = due_date
             computed['deadline'] = to_utc(deadline, self.company)
+        for name, value in computed.items():
+            if getattr(self, name) != value:
+                values[name] = value
+        return values
+
+    def _compute_sla(self):
+        "Return the values of the SLA fields that change"
+        values = {}
+        sla = self.contract.sla if self.contract else None
+        target = sla.get_target(self.kind, self.priority) if sla else None
+        computed = {
+            'sla': sla,
+            'sla_response_deadline': None,
+            'sla_answer_deadline': None,
+            }
+        if target and self.received:
+            (computed['sla_response_deadline'],
+                computed['sla_answer_deadline']) = target.deadlines(
+                self.received, self.company)
+        else:
+            computed['sla'] = None
         for name, value in computed.items():
             if getattr(self, name) != value:
                 values[name] = value
@@ -822,6 +974,17 @@ class Case(
                             case=case.rec_name))
 
     @classmethod
+    def on_modification(cls, mode, cases, field_names=None):
+        super().on_modification(mode, cases, field_names=field_names)
+        if mode == 'write' and 'state' in (field_names or ()):
+            responded = [c for c in cases
+                if c.state in RESPONDED_STATES and not c.first_response_date]
+            if responded:
+                cls.write(responded, {
+                        'first_response_date': dt.datetime.now(),
+                        })
+
+    @classmethod
     def copy(cls, cases, default=None):
         default = default.copy() if default is not None else {}
         for name in ['number', 'answer', 'answer_date', 'on_time',
@@ -829,7 +992,7 @@ class Case(
                 'extended_on', 'routing_rule', 'satisfaction_rule',
                 'regulator_uploaded_on', 'registered_by', 'origin',
                 'analysed_by', 'assigned_by', 'answered_by', 'closed_by',
-                'cancelled_by']:
+                'cancelled_by', 'first_response_date']:
             default.setdefault(name, None)
         default.setdefault('information_requests', None)
         default.setdefault('satisfaction_checks', None)

@@ -110,11 +110,15 @@ class Question(sequence_ordered(), ModelSQL, ModelView):
         if self.type not in {'rating', 'nps'}:
             return None
         low, high = RANGES[self.type]
+        if self.type == 'rating':
+            low_label = gettext('customer_care.msg_survey_page_rating_low')
+            high_label = gettext('customer_care.msg_survey_page_rating_high')
+        else:
+            low_label = gettext('customer_care.msg_survey_page_nps_low')
+            high_label = gettext('customer_care.msg_survey_page_nps_high')
         return (
-            (low, self.low_label or gettext(
-                    f'customer_care.msg_survey_page_{self.type}_low')),
-            (high, self.high_label or gettext(
-                    f'customer_care.msg_survey_page_{self.type}_high')))
+            (low, self.low_label or low_label),
+            (high, self.high_label or high_label))
 
     def check_value(self, value=None, choices=(), text=None):
         """Raise SurveyAnswerValidationError unless the value, the choices

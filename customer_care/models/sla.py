@@ -16,29 +16,18 @@ from sql.conditionals import Case as SQLCase
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
-from trytond.model import (
-    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
-from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .calendar import get_calendar, to_local, to_utc
 from .case import KINDS, PRIORITIES, TERM_UNITS
 from .exceptions import SlaValidationError
 
+
 # The units of the SLA targets: besides the units of the legal terms,
 # business hours (the working hours of the business days)
 SLA_UNITS = TERM_UNITS + [('business_hour', "Business Hours")]
-SLA_STATUSES = [
-    (None, ""),
-    ('running', "Running"),
-    ('met', "Met"),
-    ('breached', "Breached"),
-    ]
-# The states after which a case has had its first response
-RESPONDED_STATES = {'analysis', 'assigned', 'waiting', 'answered', 'closed'}
-# The fields from which the SLA deadlines of a case are computed
-SLA_FIELDS = {'contract', 'kind', 'priority', 'received', 'company'}
 
 
 class Sla(DeactivableMixin, ModelSQL, ModelView):
@@ -164,52 +153,6 @@ class Target(ModelSQL, ModelView):
         return to_utc(response, company), to_utc(answer, company)
 
 
-def sla_status(deadline, done, now, cancelled=False):
-    "Return the status of a SLA target given when it was done"
-    if not deadline:
-        return None
-    if done:
-        return 'met' if done <= deadline else 'breached'
-    if cancelled:
-        return None
-    return 'breached' if now > deadline else 'running'
-
-
-def sla_overall_status(*statuses):
-    """Return the status of a case's SLA from the statuses of its targets:
-    breached when one is breached, else running when one is running, else
-    met when one is met"""
-    for status in ['breached', 'running', 'met']:
-        if status in statuses:
-            return status
-    return None
-
-
-def sla_status_column(case, now):
-    """Return the SQL expression of the SLA status of the case table, as
-    sla_overall_status of the sla_status of both targets computes it"""
-    answered = Coalesce(case.answer_date, case.closed_date)
-
-    def status(deadline, done):
-        return SQLCase(
-            (deadline == Null, Null),
-            (done != Null, SQLCase(
-                    (done <= deadline, Literal('met')),
-                    else_=Literal('breached'))),
-            (case.state == 'cancelled', Null),
-            (deadline < now, Literal('breached')),
-            else_=Literal('running'))
-    response = status(case.sla_response_deadline, case.first_response_date)
-    answer = status(case.sla_answer_deadline, answered)
-    return SQLCase(
-        ((response == 'breached') | (answer == 'breached'),
-            Literal('breached')),
-        ((response == 'running') | (answer == 'running'),
-            Literal('running')),
-        ((response == 'met') | (answer == 'met'), Literal('met')),
-        else_=Null)
-
-
 def sla_case_query(
         from_date, to_date, company=None, now=None, per_case=False):
     """Return the SQL query of the SLA figures of the contracts' cases
@@ -259,129 +202,3 @@ def compliance(within, cases):
         return None
     # PostgreSQL sums of sums are numeric
     return round(100.0 * float(within) / float(cases), 1)
-
-
-class Case(metaclass=PoolMeta):
-    __name__ = 'customer_care.case'
-
-    sla = fields.Many2One(
-        'customer_care.sla', "SLA", readonly=True,
-        help="The service level agreement of the contract when the case "
-        "was received.")
-    first_response_date = fields.DateTime(
-        "First Response", readonly=True,
-        help="When the case first left the registered state.")
-    sla_response_deadline = fields.DateTime(
-        "SLA Response Deadline", readonly=True)
-    sla_answer_deadline = fields.DateTime("SLA Answer Deadline", readonly=True)
-    sla_response_status = fields.Function(fields.Selection(
-            SLA_STATUSES, "SLA Response"), 'get_sla_status')
-    sla_answer_status = fields.Function(fields.Selection(
-            SLA_STATUSES, "SLA Answer"), 'get_sla_status')
-    sla_status = fields.Function(fields.Selection(
-            SLA_STATUSES, "SLA Status",
-            help="Breached when the first response or the answer came or "
-            "is due after its SLA deadline, running while a target is "
-            "still within its deadline, met when both were met."),
-        'get_sla_status', searcher='search_sla_status')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.update({
-                Index(t, (t.contract, Index.Equality()),
-                    (t.received, Index.Range()),
-                    where=t.contract != Null),
-                Index(t, (t.sla_answer_deadline, Index.Range()),
-                    where=t.sla != Null),
-                })
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree/field[@name="sla_status"]', 'visual',
-                If(Eval('sla_status') == 'breached', 'danger',
-                    If(Eval('sla_status') == 'running', 'warning',
-                        If(Eval('sla_status') == 'met', 'success', '')))),
-            ]
-
-    @classmethod
-    def get_sla_status(cls, cases, names):
-        now = dt.datetime.now()
-        result = {n: {} for n in names}
-        for case in cases:
-            cancelled = case.state == 'cancelled'
-            if 'sla_response_status' in result:
-                result['sla_response_status'][case.id] = sla_status(
-                    case.sla_response_deadline, case.first_response_date,
-                    now, cancelled)
-            if 'sla_answer_status' in result:
-                result['sla_answer_status'][case.id] = sla_status(
-                    case.sla_answer_deadline,
-                    case.answer_date or case.closed_date, now, cancelled)
-            if 'sla_status' in result:
-                result['sla_status'][case.id] = sla_overall_status(
-                    sla_status(
-                        case.sla_response_deadline, case.first_response_date,
-                        now, cancelled),
-                    sla_status(
-                        case.sla_answer_deadline,
-                        case.answer_date or case.closed_date, now,
-                        cancelled))
-        return result
-
-    @classmethod
-    def search_sla_status(cls, name, clause):
-        "Search the SLA status with one sub-query on the cases"
-        table = cls.__table__()
-        _, operator, value = clause
-        column = Coalesce(sla_status_column(table, dt.datetime.now()), '')
-        if operator in {'in', 'not in'}:
-            where = column.in_([v or '' for v in value])
-            if operator == 'not in':
-                where = ~where
-        else:
-            where = fields.SQL_OPERATORS[operator](column, value or '')
-        return [('id', 'in', table.select(table.id, where=where))]
-
-    def compute_fields(self, field_names=None):
-        values = super().compute_fields(field_names=field_names)
-        if self.state in {'answered', 'closed', 'cancelled'}:
-            return values
-        if field_names is not None and not (SLA_FIELDS & set(field_names)):
-            return values
-        sla = self.contract.sla if self.contract else None
-        target = sla.get_target(self.kind, self.priority) if sla else None
-        computed = {
-            'sla': sla,
-            'sla_response_deadline': None,
-            'sla_answer_deadline': None,
-            }
-        if target and self.received:
-            (computed['sla_response_deadline'],
-                computed['sla_answer_deadline']) = target.deadlines(
-                self.received, self.company)
-        else:
-            computed['sla'] = None
-        for name, value in computed.items():
-            if getattr(self, name) != value:
-                values[name] = value
-        return values
-
-    @classmethod
-    def on_modification(cls, mode, cases, field_names=None):
-        super().on_modification(mode, cases, field_names=field_names)
-        if mode == 'write' and 'state' in (field_names or ()):
-            responded = [c for c in cases
-                if c.state in RESPONDED_STATES and not c.first_response_date]
-            if responded:
-                cls.write(responded, {
-                        'first_response_date': dt.datetime.now(),
-                        })
-
-    @classmethod
-    def copy(cls, cases, default=None):
-        default = default.copy() if default is not None else {}
-        default.setdefault('first_response_date', None)
-        return super().copy(cases, default=default)

@@ -79,7 +79,9 @@ Service contacts answer information requests, so they are in the Customer
 Care group too (the module has no narrower group for them).
 """
 import argparse
+import dataclasses
 import datetime as dt
+import random
 import sys
 import time
 from collections import Counter
@@ -988,881 +990,6 @@ ACTIONS = [
             ]),
     ]
 
-GROUPS = {
-    'group_customer_care': "Customer Care",
-    'group_customer_care_admin': "Customer Care Administration",
-    'group_account_manager': "Account Manager",
-    }
-
-
-def _group(config, fs_id):
-    "Return the group of customer_care with the XML id fs_id"
-    Group = Model.get('res.group', config=config)
-    with config.set_context(language='en'):
-        group, = Group.find([('name', '=', GROUPS[fs_id])])
-    return group
-
-
-def _set_user(config, user_id):
-    "Act as the user from now on (proteus runs in-process)"
-    User = Model.get('res.user', config=config)
-    config.user = int(user_id)
-    config._context = User.get_preferences(True, {})
-
-
-def _server_write(config, model, ids, values):
-    """Write values as the server itself, not as a client: the demo's
-    corrections of the history (dates of the past), which the clients
-    cannot make on fields that are read-only in the record's state"""
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    with Transaction().start(
-            config.database_name, config.user, context=config.context):
-        Model_ = Pool().get(model)
-        Model_.write(Model_.browse(ids), values)
-
-
-def _local(datetime_, timezone):
-    "Return the naive UTC datetime of a naive local datetime"
-    return datetime_.replace(tzinfo=ZoneInfo(timezone)).astimezone(
-        dt.timezone.utc).replace(tzinfo=None)
-
-
-def _setup_language(config, code, load_translations):
-    Lang = Model.get('ir.lang', config=config)
-    lang, = Lang.find([('code', '=', code)])
-    if not lang.translatable:
-        if load_translations:
-            lang.click('load_translations')
-        else:
-            # Usable by the users, but untranslated (read-only field)
-            Lang._proxy.write(
-                [lang.id], {'translatable': True}, config.context)
-        lang.reload()
-    return lang
-
-
-def _setup_country(config):
-    Country = Model.get('country.country', config=config)
-    Subdivision = Model.get('country.subdivision', config=config)
-    countries = Country.find([('code', '=', 'CO')])
-    if countries:
-        colombia, = countries
-    else:
-        colombia = Country(
-            name="Colombia", code='CO', code3='COL', code_numeric='170')
-        colombia.save()
-    subdivisions = {}
-    for key, (name, code, type_) in SUBDIVISIONS.items():
-        found = Subdivision.find([('code', '=', code)])
-        if found:
-            subdivision, = found
-        else:
-            subdivision = Subdivision(
-                country=colombia, name=name, code=code, type=type_)
-            subdivision.save()
-        subdivisions[key] = subdivision
-    return colombia, subdivisions
-
-
-def _setup_currency(config):
-    Currency = Model.get('currency.currency', config=config)
-    currencies = Currency.find([('code', '=', 'COP')])
-    if currencies:
-        cop, = currencies
-    else:
-        cop = Currency(
-            name="Peso colombiano", code='COP', numeric_code='170',
-            symbol='$', rounding=Decimal('0.01'), digits=2)
-        cop.save()
-    return cop
-
-
-def _nit(number):
-    "Return the NIT with its check digit"
-    from stdnum.co import nit
-    return number + nit.calc_check_digit(number)
-
-
-def _new_party(config, name, lang, country, subdivision=None, city=None,
-        street=None, postal_code=None, email=None, phone=None, mobile=None,
-        nit=None):
-    Party = Model.get('party.party', config=config)
-    party = Party(name=name, lang=lang)
-    address, = party.addresses
-    address.street = street
-    address.city = city
-    address.postal_code = postal_code
-    address.country = country
-    address.subdivision = subdivision
-    for type_, value in [
-            ('email', email), ('phone', phone), ('mobile', mobile)]:
-        if value:
-            party.contact_mechanisms.new(type=type_, value=value)
-    if nit:
-        party.identifiers.new(type='co_vat', code=_nit(nit))
-    return party
-
-
-def create_demo(config, today=None, load_translations=True,
-        run_reminders=True, verbose=False):
-    """Fill the database of config (a proteus config, as admin) with the demo.
-
-    Return a dict of the created records by kind, for the tests and the
-    summary.  today is the local date the demo is built on (default: today in
-    Bogotá).
-    """
-    started = time.monotonic()
-
-    def log(message):
-        if verbose:
-            print(f'[{time.monotonic() - started:6.1f}s] {message}',
-                flush=True)
-
-    admin_id = config.user
-    Company = Model.get('company.company', config=config)
-    if Company.find([]):
-        raise RuntimeError(
-            "The database already has a company: the demo data must be "
-            "loaded in a new database.")
-
-    now_local = dt.datetime.now(ZoneInfo(TIMEZONE)).replace(
-        tzinfo=None, microsecond=0)
-    if today is None:
-        today = now_local.date()
-    else:
-        now_local = dt.datetime.combine(today, now_local.time())
-
-    # Language, country, currency, company
-    log("language, country, currency and company")
-    spanish = _setup_language(config, 'es', load_translations)
-    colombia, subdivisions = _setup_country(config)
-    cop = _setup_currency(config)
-
-    from trytond.modules.company.tests.tools import create_company
-    company_party = _new_party(config, COMPANY_NAME, spanish, colombia,
-        subdivisions['ATL'], "Barranquilla", "Calle 77B # 57-141, piso 5",
-        '080020', f'servicioalcliente@{MAIL_DOMAIN}', '+57 605 361 6400',
-        nit='900555444')
-    company_party.save()
-    create_company(party=company_party, currency=cop, config=config)
-    company, = Company.find([])
-    company.timezone = TIMEZONE
-    company.save()
-
-    Configuration = Model.get('customer_care.configuration', config=config)
-    Holiday = Model.get('customer_care.holiday', config=config)
-    holidays = []
-    for year in [today.year - 1, today.year, today.year + 1]:
-        for date, name in [
-                (dt.date(year, 3, 12), "Aniversario de la empresa"),
-                (dt.date(year, 12, 24), "Nochebuena (día de la empresa)"),
-                (dt.date(year, 12, 31), "Fin de año (día de la empresa)"),
-                ]:
-            if date.weekday() < 5:
-                holiday = Holiday(company=company, date=date, name=name)
-                holiday.save()
-                holidays.append(holiday)
-    calendar = BusinessCalendar(
-        country='CO', non_working_days=(5, 6),
-        extra_holidays=[h.date for h in holidays])
-
-    # Users and employees
-    log("users and employees")
-    Employee = Model.get('company.employee', config=config)
-    User = Model.get('res.user', config=config)
-    users = {}
-    employees = {}
-    for login, (name, groups, position) in USERS.items():
-        email = f'{login}@{MAIL_DOMAIN}'
-        party = _new_party(config, name, spanish, colombia,
-            subdivisions['ATL'], "Barranquilla", "Calle 77B # 57-141",
-            '080020', email=email)
-        party.save()
-        employee = Employee(party=party, company=company)
-        employee.save()
-        user = User(name=name, login=login, email=email, language=spanish)
-        user.password = PASSWORDS[login]
-        user.signature = f"{name}\n{position}\n{COMPANY_NAME}"
-        user.companies.append(Company(company.id))
-        user.company = company
-        user.employees.append(Employee(employee.id))
-        user.employee = employee
-        for fs_id in groups:
-            user.groups.append(_group(config, fs_id))
-        user.save()
-        users[login] = user
-        employees[login] = employee
-    # The administrator is the system administrator of the company
-    admin = User(admin_id)
-    admin_party = _new_party(config, "Administrador del sistema", spanish,
-        colombia, subdivisions['ATL'], "Barranquilla",
-        "Calle 77B # 57-141", '080020', email=f'admin@{MAIL_DOMAIN}')
-    admin_party.save()
-    admin_employee = Employee(party=admin_party, company=company)
-    admin_employee.save()
-    admin.employees.append(Employee(admin_employee.id))
-    admin.employee = admin_employee
-    admin.save()
-
-    # Teams, classifications, settings
-    log("teams, classifications, routing rules and settings")
-    Team = Model.get('customer_care.team', config=config)
-    teams = {}
-    for key, name, manager, members, email, method in TEAMS:
-        team = Team(name=name, company=company, manager=users[manager],
-            email=f'{email}@{MAIL_DOMAIN}', assignment_method=method)
-        for member in members:
-            team.members.append(User(users[member].id))
-        team.save()
-        teams[key] = team
-
-    QualityAttribute = Model.get(
-        'customer_care.quality_attribute', config=config)
-    RegulatorClassification = Model.get(
-        'customer_care.regulator_classification', config=config)
-    quality_attributes = {}
-    for code, name in QUALITY_ATTRIBUTES:
-        attribute = QualityAttribute(code=code, name=name)
-        attribute.save()
-        quality_attributes[code] = attribute
-    regulator_classifications = {}
-    for code, name in REGULATOR_CLASSIFICATIONS:
-        classification = RegulatorClassification(code=code, name=name)
-        classification.save()
-        regulator_classifications[code] = classification
-
-    configuration = Configuration(1)
-    configuration.holiday_country = colombia
-    configuration.default_team = teams['service']
-    configuration.reminder_days = 2
-    configuration.information_days = 5
-    # The links in the e-mails lead to this demo server
-    configuration.web_base_url = (
-        f"http://{tconfig.get('web', 'listen') or '127.0.0.1:8000'}/")
-    configuration.save()
-
-    # Customers
-    log("customers")
-    Category = Model.get('party.category', config=config)
-    categories = {}
-    for key, name, parent in CATEGORIES:
-        category = Category(name=name,
-            parent=categories[parent] if parent else None)
-        category.save()
-        categories[key] = category
-    customers = {}
-    for key, (name, cats, city, subdivision, street, postal_code, manager,
-            email, phone, mobile, nit) in CUSTOMERS.items():
-        party = _new_party(config, name, spanish, colombia,
-            subdivisions[subdivision], city, street, postal_code, email,
-            phone, mobile, nit)
-        for cat in cats:
-            party.categories.append(Category(categories[cat].id))
-        if manager:
-            party.account_manager = users[manager]
-        party.save()
-        customers[key] = party
-
-    # Services and contracts
-    log("services and contracts")
-    Uom = Model.get('product.uom', config=config)
-    Template = Model.get('product.template', config=config)
-    Product = Model.get('product.product', config=config)
-    RuleSet = Model.get(
-        'sale.subscription.recurrence.rule.set', config=config)
-    SubscriptionService = Model.get(
-        'sale.subscription.service', config=config)
-    Subscription = Model.get('sale.subscription', config=config)
-    recurrences = {}
-    for key, name, interval in [
-            ('monthly', "Mensual", 1), ('quarterly', "Trimestral", 3)]:
-        rule_set = RuleSet(name=name)
-        rule, = rule_set.rules
-        rule.freq = 'monthly'
-        rule.interval = interval
-        rule_set.save()
-        recurrences[key] = rule_set
-    services = {}
-    subscription_services = {}
-    for key, (name, uom, price, contacts, consumption) in SERVICES.items():
-        uom, = Uom.find([('symbol', '=', uom)])
-        template = Template(name=name, type='service', default_uom=uom,
-            list_price=price)
-        if hasattr(template, 'salable'):
-            template.salable = True
-        for login in contacts:
-            template.care_contacts.append(User(users[login].id))
-        template.save()
-        product, = template.products
-        product = Product(product.id)
-        services[key] = product
-        if key in CONTRACT_SERVICES:
-            service = SubscriptionService(product=product)
-            if consumption:
-                service.consumption_recurrence = recurrences[consumption]
-            service.save()
-            subscription_services[key] = service
-
-    contracts = {}
-    for key, (customer, description, state, months, lines) in (
-            CONTRACTS.items()):
-        start = today.replace(day=1)
-        for _ in range(months):
-            start = (start - dt.timedelta(days=1)).replace(day=1)
-        if state != 'running':
-            start = (start + dt.timedelta(days=32)).replace(day=1)
-        subscription = Subscription(party=customers[customer])
-        subscription.description = description
-        subscription.start_date = start
-        subscription.invoice_recurrence = recurrences['monthly']
-        for service, quantity in lines:
-            line = subscription.lines.new()
-            line.service = subscription_services[service]
-            line.quantity = quantity
-        subscription.save()
-        if state in {'quotation', 'running'}:
-            subscription.click('quote')
-        if state == 'running':
-            subscription.click('run')
-        contracts[key] = subscription
-
-    # SLAs on the running contracts, before their cases are received
-    log("service level agreements")
-    Sla = Model.get('customer_care.sla', config=config)
-    slas = {}
-    for key, (name, target, targets) in SLAS.items():
-        sla = Sla(name=name, compliance_target=target)
-        for kind, priority, response, response_unit, answer, answer_unit in (
-                targets):
-            sla.targets.new(
-                kind=kind, priority=priority,
-                response_duration=response, response_unit=response_unit,
-                answer_duration=answer, answer_unit=answer_unit)
-        sla.save()
-        slas[key] = sla
-    for key, (sla, manager, frequency, days) in CONTRACT_SLAS.items():
-        contract = contracts[key] = Subscription(contracts[key].id)
-        contract.sla = Sla(slas[sla].id)
-        contract.compliance_target = slas[sla].compliance_target
-        contract.account_manager = User(users[manager].id)
-        contract.review_frequency = frequency
-        contract.next_review_date = today + dt.timedelta(days=days)
-        contract.save()
-
-    Rule = Model.get('customer_care.routing.rule', config=config)
-    for sequence, name, conditions, results in ROUTING_RULES:
-        rule = Rule(name=name, sequence=sequence, company=company)
-        for field, value in conditions.items():
-            if field == 'categories':
-                for cat in value:
-                    rule.categories.append(Category(categories[cat].id))
-            elif field == 'services':
-                for service in value:
-                    rule.services.append(services[service])
-            else:
-                setattr(rule, field, value)
-        for field, value in results.items():
-            if field == 'team':
-                value = teams[value]
-            elif field == 'responsible':
-                value = users[value]
-            setattr(rule, field, value)
-        rule.save()
-
-    # The satisfaction policy: the subsidy claims only in a monthly sample
-    SatisfactionRule = Model.get(
-        'customer_care.satisfaction.rule', config=config)
-    sample_rule = SatisfactionRule(
-        name="Reclamos de subsidios: muestra mensual", sequence=50,
-        company=company, method='sample', sample_size=2)
-    sample_rule.kinds = ['claim']
-    sample_rule.service = services['subsidy']
-    sample_rule.save()
-
-    # Cases: created and driven through the workflow by their users
-    log("cases")
-    Case = Model.get('customer_care.case', config=config)
-
-    def received(spec):
-        if 'hours' in spec:
-            local = now_local - dt.timedelta(hours=spec['hours'])
-        else:
-            date = calendar.add_days(today, -spec['ago'])
-            local = dt.datetime.combine(date, dt.time(spec['hour'], 17))
-            if local > now_local:
-                local = now_local - dt.timedelta(minutes=30)
-        return _local(local, TIMEZONE)
-
-    def as_user(login):
-        _set_user(config, admin_id if login == 'admin' else users[login].id)
-
-    def reload(case):
-        return Case(case.id)
-
-    cases = []
-    for index, spec in enumerate(CASES):
-        by = spec.get('by', 'agente')
-        as_user(by)
-        case = Case()
-        case.kind = spec['kind']
-        if spec['kind'] == 'petition':
-            case.petition_kind = spec['petition_kind']
-        case.channel = spec['channel']
-        case.received = received(spec)
-        case.customer = Model.get('party.party', config=config)(
-            customers[spec['customer']].id)
-        if spec.get('contact'):
-            case.contact_name = spec['contact']
-        if spec.get('service'):
-            case.service = Model.get('product.product', config=config)(
-                services[spec['service']].id)
-        if spec.get('contract'):
-            case.contract = Subscription(contracts[spec['contract']].id)
-        if spec.get('qa'):
-            case.quality_attribute = QualityAttribute(
-                quality_attributes[spec['qa']].id)
-        if spec.get('rc'):
-            case.regulator_classification = RegulatorClassification(
-                regulator_classifications[spec['rc']].id)
-        if spec.get('regref'):
-            case.regulator_reference = spec['regref']
-        case.subject = spec['subject']
-        case.description = spec['description']
-        if spec.get('priority'):
-            case.priority = spec['priority']
-            if spec.get('emergency'):
-                case.emergency = spec['emergency']
-        case.save()
-        if spec['state'] != 'draft' and spec.get('cancel') != 'draft':
-            case.click('register')
-        cases.append(case)
-
-    # Phase 2: the coordinator analyses, assigns, cancels and extends
-    as_user('coordinador')
-    for index, spec in enumerate(CASES):
-        case = cases[index] = reload(cases[index])
-        target = spec['state']
-        if spec.get('cancel') in {'draft', 'registered'}:
-            case.click('cancel')
-            continue
-        if target in {'draft', 'registered'}:
-            continue
-        if spec['kind'] == 'compliment' and target == 'closed':
-            continue
-        if (target == 'analysis' and not spec.get('reopen')) or spec.get(
-                'analyse'):
-            case.click('analyse')
-        if target == 'analysis' and not spec.get('reopen'):
-            continue
-        # A member takes the cases of a team that assigns them by hand
-        if spec.get('responsible') or not case.responsible:
-            if spec.get('responsible'):
-                case.responsible = users[spec['responsible']]
-            elif case.team and case.team.members:
-                case.responsible = case.team.members[0]
-            else:
-                case.responsible = users[('agente', 'agente2')[index % 2]]
-            case.save()
-        case.click('assign')
-        if spec.get('extend'):
-            duration, reason = spec['extend']
-            extend = Wizard('customer_care.case.extend', [case])
-            extend.form.duration = duration
-            extend.form.reason = reason
-            extend.execute('extend')
-
-    # Phase 3: the responsible users ask for information and answer
-    by_responsible = {}
-    for index, spec in enumerate(CASES):
-        case = cases[index] = reload(cases[index])
-        if case.state in {'assigned', 'analysis', 'registered'} and (
-                spec.get('requests') or spec.get('answer')
-                or (spec['kind'] == 'compliment'
-                    and spec['state'] == 'closed')):
-            by_responsible.setdefault(
-                case.responsible.login if case.responsible else 'agente',
-                []).append(index)
-    for login, indexes in by_responsible.items():
-        as_user(login)
-        for index in indexes:
-            spec = CASES[index]
-            case = cases[index] = reload(cases[index])
-            if spec['kind'] == 'compliment':
-                case.click('pass_on')
-                continue
-            if spec.get('requests'):
-                for recipient, question, _, days in spec['requests']:
-                    request = case.information_requests.new()
-                    if recipient.startswith('team:'):
-                        request.team = teams[recipient[5:]]
-                    else:
-                        request.user = users[recipient]
-                    request.question = question
-                    request.due_date = calendar.add_days(today, days)
-                    if request.due_date < case.received.date():
-                        request.due_date = case.received.date()
-                case.save()
-                case.click('wait')
-            elif spec.get('answer'):
-                case.answer = spec['answer']
-                case.click('respond')
-
-    # Phase 4: the services answer the information requests
-    InformationRequest = Model.get(
-        'customer_care.case.information_request', config=config)
-    to_answer = {}
-    for index, spec in enumerate(CASES):
-        for recipient, question, answer, _ in spec.get('requests', []):
-            if answer:
-                if recipient.startswith('team:'):
-                    login = dict((t[0], t[2]) for t in TEAMS)[recipient[5:]]
-                else:
-                    login = recipient
-                to_answer.setdefault(login, []).append(
-                    (index, question, answer))
-    for login, items in to_answer.items():
-        as_user(login)
-        for index, question, answer in items:
-            request, = InformationRequest.find([
-                    ('case', '=', cases[index].id),
-                    ('question', '=', question),
-                    ])
-            request.answer = answer
-            request.click('answer_request')
-
-    # Phase 5: answers after the information came, cancellations
-    for index, spec in enumerate(CASES):
-        case = cases[index] = reload(cases[index])
-        if (spec.get('requests') and spec.get('answer')
-                and case.state == 'assigned'):
-            as_user(case.responsible.login)
-            case = cases[index] = reload(case)
-            case.answer = spec['answer']
-            case.click('respond')
-
-    # Phase 6: the agent calls the customers of the satisfaction checks
-    log("satisfaction checks")
-    Check = Model.get('customer_care.satisfaction.check', config=config)
-    as_user('agente')
-    for index, spec in enumerate(CASES):
-        if not spec.get('check'):
-            continue
-        check, = Check.find([
-                ('case', '=', cases[index].id),
-                ('state', '=', 'pending'),
-                ])
-        if spec['check'] == 'not_contacted':
-            # One call a day on the last three business days
-            for days, outcome in [
-                    (3, 'no_answer'), (2, 'wrong_number'), (1, 'no_answer')]:
-                attempt = check.attempts.new()
-                attempt.date = _local(dt.datetime.combine(
-                        calendar.add_days(today, -days),
-                        dt.time(9 + days, 15)), TIMEZONE)
-                attempt.outcome = outcome
-            check.save()
-            check.click('process')
-        else:
-            check.call_notes = spec.get('call_notes')
-            check.click(f'call_{spec["check"]}')
-        if spec.get('follow_up') == 'closed':
-            check.click('close_case')
-
-    as_user('coordinador')
-    for index, spec in enumerate(CASES):
-        case = cases[index] = reload(cases[index])
-        if spec.get('cancel') == 'waiting':
-            case.click('cancel')
-        elif spec['state'] == 'closed' and case.state == 'answered':
-            case.click('close')
-        elif spec.get('reopen') and case.state == 'answered':
-            case.click('reopen')
-
-    # Answered and closed cases received long ago were answered then, not
-    # today: set their dates back to a plausible past day (written by the
-    # server itself: the fields are read-only for the clients)
-    as_user('admin')
-    for index, spec in enumerate(CASES):
-        case = cases[index] = reload(cases[index])
-        if case.state not in {'answered', 'closed'} or spec.get('hours'):
-            continue
-        received_date = calendar.add_days(today, -spec['ago'])
-        if case.kind == 'compliment':
-            answer_day = calendar.add_days(received_date, 1)
-        elif spec.get('late'):
-            answer_day = calendar.add_days(
-                received_date, (case.term_duration or 15) + 3)
-        else:
-            answer_day = calendar.add_days(
-                received_date, max(1, (case.term_duration or 15) // 2))
-        answer_day = min(answer_day, calendar.add_days(today, -1))
-        if answer_day <= received_date:
-            continue
-        answer_date = _local(dt.datetime.combine(
-                answer_day, dt.time(9 + index % 7, 5 * (index % 12))),
-            TIMEZONE)
-        values = {}
-        if case.kind != 'compliment':
-            values['answer_date'] = answer_date
-            values['on_time'] = bool(
-                case.deadline and answer_date <= case.deadline)
-        if case.channel == 'regulator':
-            values['regulator_uploaded_on'] = calendar.add_days(
-                answer_day, 1)
-        if case.state == 'closed':
-            close_day = max(answer_day, min(calendar.add_days(answer_day, 2),
-                    calendar.add_days(today, -1)))
-            values['closed_date'] = _local(dt.datetime.combine(
-                    close_day, dt.time(16, 30)), TIMEZONE)
-        _server_write(config, 'customer_care.case', [case.id], values)
-        if 'answer_date' in values and case.satisfaction_checks:
-            _server_write(
-                config, 'customer_care.satisfaction.check',
-                [c.id for c in case.satisfaction_checks],
-                {'answered': values['answer_date']})
-
-    # The coordinator draws the samples of the months the subsidy claims
-    # were answered in
-    as_user('coordinador')
-    months = set()
-    for case in Case.find([('satisfaction_rule', '=', sample_rule.id)]):
-        months.add(case.answer_date.replace(tzinfo=dt.timezone.utc)
-            .astimezone(ZoneInfo(TIMEZONE)).date().replace(day=1))
-    for month in sorted(months):
-        draw = Wizard('customer_care.satisfaction.sample.draw')
-        draw.form.month = month
-        draw.execute('draw')
-    as_user('admin')
-
-    # Market segments, defined by the coordinator
-    log("segments and improvement actions")
-    Segment = Model.get('customer_care.segment', config=config)
-    Country = Model.get('country.country', config=config)
-    Party = Model.get('party.party', config=config)
-    ServiceModel = Model.get('sale.subscription.service', config=config)
-    as_user('coordinador')
-    segments = {}
-    for key, name, description, criteria in SEGMENTS:
-        segment = Segment(name=name, description=description)
-        for cat in criteria.get('categories', []):
-            segment.categories.append(Category(categories[cat].id))
-        for service in criteria.get('services', []):
-            segment.services.append(
-                ServiceModel(subscription_services[service].id))
-        if criteria.get('countries'):
-            segment.countries.append(Country(colombia.id))
-        segment.cities = criteria.get('cities')
-        for party in criteria.get('parties', []):
-            segment.parties.append(Party(customers[party].id))
-        segment.save()
-        segments[key] = segment
-
-    # Improvement actions: created from their case (or from scratch),
-    # planned, approved by the coordinator and carried out by their
-    # responsible users
-    Action = Model.get('customer_care.improvement_action', config=config)
-    case_by_subject = {spec['subject']: cases[i]
-        for i, spec in enumerate(CASES)}
-    actions = []
-    for spec in ACTIONS:
-        as_user(spec.get('by', 'agente'))
-        if spec.get('case'):
-            action, = Case(case_by_subject[spec['case']].id).click(
-                'create_improvement_action')
-        else:
-            action = Action(title=spec['title'])
-            action.description = spec.get('description')
-        action.kind = spec['kind']
-        action.opened = calendar.add_days(today, -spec['ago'])
-        action.due_date = calendar.add_days(today, spec['due'])
-        action.root_cause = spec.get('root_cause')
-        action.responsible = User(users[spec['responsible']].id)
-        if spec.get('segment'):
-            action.segment = Segment(segments[spec['segment']].id)
-        for (activity, objective, responsible, channel, frequency, budget,
-                indicator, target, due, _, _) in spec['lines']:
-            line = action.lines.new()
-            line.activity = activity
-            line.objective = objective
-            if responsible:
-                line.responsible = User(users[responsible].id)
-            line.channel = channel
-            line.frequency = frequency
-            line.budget = budget
-            line.indicator = indicator
-            line.target = target
-            line.due_date = max(calendar.add_days(today, due), action.opened)
-        action.save()
-        if spec['state'] != 'draft':
-            action.click('wait')
-        actions.append(action)
-
-    as_user('coordinador')
-    for index, spec in enumerate(ACTIONS):
-        action = actions[index] = Action(actions[index].id)
-        if spec['state'] == 'cancelled':
-            action.click('cancel')
-            continue
-        if spec['state'] in {'draft', 'waiting'}:
-            continue
-        (action.meets_objective, action.drives_goal, action.channels_fit,
-            action.keeps_brand) = spec['answers']
-        action.approval_justification = spec.get('justification')
-        action.save()
-        action.click('reject' if spec['state'] == 'rejected' else 'approve')
-
-    for index, spec in enumerate(ACTIONS):
-        if spec['state'] not in {'processing', 'done', 'checked'}:
-            continue
-        as_user(spec['responsible'])
-        action = actions[index] = Action(actions[index].id)
-        action.click('process')
-        for line, line_spec in zip(action.lines, spec['lines']):
-            state, result = line_spec[-2:]
-            if state == 'to_do':
-                continue
-            line.result = result
-            line.save()
-            line.click('do' if state == 'done' else 'cancel')
-        if spec['state'] in {'done', 'checked'}:
-            action = actions[index] = Action(action.id)
-            action.click('do')
-
-    as_user('coordinador')
-    for index, spec in enumerate(ACTIONS):
-        if spec['state'] != 'checked':
-            continue
-        action = actions[index] = Action(actions[index].id)
-        action.effectiveness = spec['effectiveness']
-        action.effectiveness_notes = spec['notes']
-        action.save()
-        action.click('check')
-    as_user('admin')
-
-    # Service reviews: last week's, held, and the upcoming ones
-    log("service reviews")
-    Review = Model.get('customer_care.service_review', config=config)
-    ChangeRequest = Model.get('customer_care.change_request', config=config)
-    reviews = []
-    for key, minutes, commitments in DEMO_REVIEWS:
-        manager = CONTRACT_SLAS[key][1]
-        as_user(manager)
-        contract = Subscription(contracts[key].id)
-        review = Review(contract=contract, date=today - dt.timedelta(days=7))
-        review.period_start = today - dt.timedelta(days=75)
-        review.period_end = today - dt.timedelta(days=8)
-        review.attendee_users.append(User(users[manager].id))
-        review.attendee_contacts.append(Party(contract.party.id))
-        review.agenda = ("1. Indicadores de servicio del periodo\n"
-            "2. Casos abiertos\n3. Compromisos anteriores")
-        review.activities = "Informe de casos y de cumplimiento del ANS"
-        review.save()
-        review.click('prepare')
-        review.minutes = minutes
-        review.agreements = "Revisar de nuevo en la próxima reunión."
-        for description, responsible, due_days, result in commitments:
-            commitment = review.commitments.new(description=description)
-            commitment.responsible = User(users[responsible].id)
-            commitment.due_date = today + dt.timedelta(days=due_days)
-        review.click('hold')
-        review = Review(review.id)
-        for commitment, (_, responsible, _, result) in zip(
-                review.commitments, commitments):
-            if result:
-                as_user(responsible)
-                commitment = Model.get(
-                    'customer_care.service_review.commitment',
-                    config=config)(commitment.id)
-                commitment.result = result
-                commitment.click('meet')
-        reviews.append(review)
-    # A deviation raised in the meeting with the textile mill
-    as_user('comercial1')
-    deviation, = Review(reviews[0].id).click('register_case')
-    deviation = Case(deviation.id)
-    deviation.description = ("En la revisión el cliente reportó caídas de "
-        "presión en la ERM durante los cambios de turno.")
-    deviation.save()
-    deviation.click('register')
-
-    as_user('admin')
-    Cron = Model.get('ir.cron', config=config)
-    review_cron, = Cron.find([
-            ('method', '=', 'sale.subscription|create_reviews'),
-            ])
-    if not review_cron.companies:
-        review_cron.companies.append(Company(company.id))
-        review_cron.save()
-    review_cron.click('run_once')
-
-    # Change requests: an SLA change applied, a scope change submitted, a
-    # draft
-    for key, kind, values, state in CHANGE_REQUESTS:
-        manager = CONTRACT_SLAS[key][1]
-        as_user(manager)
-        contract = Subscription(contracts[key].id)
-        request = ChangeRequest(contract=contract, kind=kind)
-        request.requested_by = Party(contract.party.id)
-        for name, value in values.items():
-            if name == 'new_sla':
-                value = Sla(slas[value].id)
-            elif name == 'service':
-                value = ServiceModel(subscription_services[value].id)
-            setattr(request, name, value)
-        request.save()
-        if state != 'draft':
-            request.click('submit')
-        if state == 'applied':
-            as_user('coordinador')
-            request = ChangeRequest(request.id)
-            request.click('approve')
-            request.click('apply')
-    as_user('admin')
-
-    # Satisfaction surveys: a reported campaign and a running one
-    log("satisfaction surveys")
-    campaigns = _create_surveys(
-        config, today, company, users, employees, categories, as_user)
-
-    # The scheduled reminders, run once
-    if run_reminders:
-        log("reminders")
-        Cron = Model.get('ir.cron', config=config)
-        cron, = Cron.find([
-                ('method', '=', 'customer_care.reminder|send_reminders'),
-                ])
-        if not cron.companies:
-            cron.companies.append(Company(company.id))
-            cron.save()
-        cron.click('run_once')
-
-    # No configuration wizard at the first login of the administrator
-    ConfigItem = Model.get('ir.module.config_wizard.item', config=config)
-    items = ConfigItem.find([('state', '!=', 'done')])
-    for item in items:
-        item.state = 'done'
-    if items:
-        ConfigItem.save(items)
-    admin = User(admin_id)
-    admin.language = spanish
-    admin.save()
-    _set_user(config, admin_id)
-    log("done")
-
-    return {
-        'company': company,
-        'users': users,
-        'teams': teams,
-        'customers': customers,
-        'services': services,
-        'contracts': contracts,
-        'cases': [Case(c.id) for c in cases],
-        'segments': segments,
-        'actions': [Action(a.id) for a in actions],
-        'campaigns': campaigns,
-        }
-
 
 # The questions of the demo questionnaire: (section, text, type, required,
 # choices)
@@ -1885,23 +1012,1148 @@ SURVEY_COMMENTS = [
     "Avisar con más tiempo los cortes programados.",
     ]
 
+GROUPS = {
+    'group_customer_care': "Customer Care",
+    'group_customer_care_admin': "Customer Care Administration",
+    'group_account_manager': "Account Manager",
+    }
 
-def _create_surveys(
-        config, today, company, users, employees, categories, as_user):
+
+@dataclasses.dataclass
+class Demo:
+    """The demo being built: its proteus config, the day it is built on and
+    the records of each section that later sections need (filled by
+    create_demo as the sections return them)"""
+    config: object
+    today: dt.date
+    # The local time the cases' receipt counts back from
+    now_local: dt.datetime
+    admin_id: int
+    admin_context: dict
+    verbose: bool = False
+    started: float = dataclasses.field(default_factory=time.monotonic)
+    spanish: object = None
+    colombia: object = None
+    subdivisions: dict = None
+    company: object = None
+    calendar: BusinessCalendar = None
+    users: dict = None
+    employees: dict = None
+    teams: dict = None
+    quality_attributes: dict = None
+    regulator_classifications: dict = None
+    categories: dict = None
+    customers: dict = None
+    recurrences: dict = None
+    services: dict = None
+    subscription_services: dict = None
+    contracts: dict = None
+    slas: dict = None
+    sample_rule: object = None
+    cases: list = None
+    segments: dict = None
+    actions: list = None
+    reviews: list = None
+    campaigns: list = None
+
+    def log(self, message):
+        if self.verbose:
+            print(f'[{time.monotonic() - self.started:6.1f}s] {message}',
+                flush=True)
+
+    def model(self, name):
+        """Return the proteus model name as the administrator sees it.
+
+        Proteus gives a model the fields that the user who gets it may read
+        and keeps it for that user: the demo creates, reads again and links
+        its records with all their fields whoever it acts as, except where it
+        takes user_model."""
+        config = self.config
+        user, context = config.user, config._context
+        config.user, config._context = self.admin_id, self.admin_context
+        try:
+            return Model.get(name, config=config)
+        finally:
+            config.user, config._context = user, context
+
+    def user_model(self, name):
+        "Return the proteus model name as the current user sees it"
+        return Model.get(name, config=self.config)
+
+    def as_user(self, login):
+        "Act as the demo user login (or the administrator, 'admin')"
+        _set_user(self.config,
+            self.admin_id if login == 'admin' else self.users[login].id)
+
+    def user(self, login):
+        "Return a new instance of the user login, to add to a record"
+        return _fresh(self.users[login])
+
+    def records(self):
+        "Return the created records by kind, for the tests and the summary"
+        return {
+            'company': self.company,
+            'users': self.users,
+            'teams': self.teams,
+            'customers': self.customers,
+            'services': self.services,
+            'contracts': self.contracts,
+            'cases': [_fresh(c) for c in self.cases],
+            'segments': self.segments,
+            'actions': [_fresh(a) for a in self.actions],
+            'campaigns': self.campaigns,
+            }
+
+
+def create_demo(config, today=None, load_translations=True,
+        run_reminders=True, verbose=False):
+    """Fill the database of config (a proteus config, as admin) with the demo.
+
+    Return a dict of the created records by kind, for the tests and the
+    summary.  today is the local date the demo is built on (default: today in
+    Bogotá).
+    """
+    demo = _new_demo(config, today, verbose)
+
+    demo.log("language, country, currency and company")
+    demo.spanish = _setup_language(demo, 'es', load_translations)
+    demo.colombia, demo.subdivisions = _setup_country(demo)
+    demo.company = _create_company(demo, _setup_currency(demo))
+    demo.calendar = _create_holidays(demo)
+
+    demo.log("users and employees")
+    demo.users, demo.employees = _create_users(demo)
+    _employ_administrator(demo)
+
+    demo.log("teams, classifications, routing rules and settings")
+    demo.teams = _create_teams(demo)
+    demo.quality_attributes = _create_by_code(
+        demo, 'customer_care.quality_attribute', QUALITY_ATTRIBUTES)
+    demo.regulator_classifications = _create_by_code(
+        demo, 'customer_care.regulator_classification',
+        REGULATOR_CLASSIFICATIONS)
+    _configure(demo)
+
+    demo.log("customers")
+    demo.categories = _create_categories(demo)
+    demo.customers = _create_customers(demo)
+
+    demo.log("services and contracts")
+    demo.recurrences = _create_recurrences(demo)
+    demo.services, demo.subscription_services = _create_services(demo)
+    demo.contracts = _create_contracts(demo)
+
+    # SLAs on the running contracts, before their cases are received
+    demo.log("service level agreements")
+    demo.slas = _create_slas(demo)
+    _agree_slas(demo)
+    _create_routing_rules(demo)
+    demo.sample_rule = _create_satisfaction_sample_rule(demo)
+
+    # Cases: created and driven through the workflow by their users
+    demo.log("cases")
+    demo.cases = _receive_cases(demo)
+    _coordinate_cases(demo)
+    _respond_cases(demo)
+    _answer_information_requests(demo)
+    _respond_informed_cases(demo)
+
+    demo.log("satisfaction checks")
+    _call_satisfaction_checks(demo)
+    _close_cases(demo)
+    _backdate_answers(demo)
+    _draw_satisfaction_samples(demo)
+
+    demo.log("segments and improvement actions")
+    demo.segments = _create_segments(demo)
+    demo.actions = _create_improvement_actions(demo)
+    _approve_improvement_actions(demo)
+    _carry_out_improvement_actions(demo)
+    _check_improvement_actions(demo)
+
+    demo.log("service reviews")
+    demo.reviews = [_hold_service_review(demo, *review)
+        for review in DEMO_REVIEWS]
+    _register_review_deviation(demo)
+    _run_cron(demo, 'sale.subscription|create_reviews')
+    # An SLA change applied, a scope change submitted, a draft
+    for change_request in CHANGE_REQUESTS:
+        _request_change(demo, *change_request)
+    demo.as_user('admin')
+
+    demo.log("satisfaction surveys")
+    demo.campaigns = _create_surveys(demo)
+
+    # The scheduled reminders, run once
+    if run_reminders:
+        demo.log("reminders")
+        _run_cron(demo, 'customer_care.reminder|send_reminders')
+
+    _finish(demo)
+    demo.log("done")
+    return demo.records()
+
+
+# --- Helpers -----------------------------------------------------------------
+
+def _group(config, fs_id):
+    "Return the group of customer_care with the XML id fs_id"
+    Group = Model.get('res.group', config=config)
+    with config.set_context(language='en'):
+        group, = Group.find([('name', '=', GROUPS[fs_id])])
+    return group
+
+
+def _set_user(config, user_id):
+    "Act as the user from now on (proteus runs in-process)"
+    User = Model.get('res.user', config=config)
+    config.user = int(user_id)
+    config._context = User.get_preferences(True, {})
+
+
+def _fresh(record):
+    """Return a new instance of the record in the current context: to read it
+    again, or to add it to another record's list"""
+    return type(record)(record.id)
+
+
+def _reloaded(records, index):
+    "Read records[index] again, keep and return it"
+    record = records[index] = _fresh(records[index])
+    return record
+
+
+def _server_write(config, model, ids, values):
+    """Write values as the server itself, not as a client: the demo's
+    corrections of the history (dates of the past), which the clients
+    cannot make on fields that are read-only in the record's state"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(
+            config.database_name, config.user, context=config.context):
+        Model_ = Pool().get(model)
+        Model_.write(Model_.browse(ids), values)
+
+
+def _local(datetime_, timezone=TIMEZONE):
+    "Return the naive UTC datetime of a naive local datetime"
+    return datetime_.replace(tzinfo=ZoneInfo(timezone)).astimezone(
+        dt.timezone.utc).replace(tzinfo=None)
+
+
+def _find_or_create(Model_, domain, **values):
+    "Return the record of domain, created with values when there is none"
+    found = Model_.find(domain)
+    if found:
+        record, = found
+    else:
+        record = Model_(**values)
+        record.save()
+    return record
+
+
+def _nit(number):
+    "Return the NIT with its check digit"
+    from stdnum.co import nit
+    return number + nit.calc_check_digit(number)
+
+
+def _new_party(demo, name, subdivision='ATL', city="Barranquilla",
+        street=None, postal_code=None, email=None, phone=None, mobile=None,
+        nit=None):
+    "Return a new party in Colombia who speaks Spanish (not saved)"
+    party = demo.model('party.party')(name=name, lang=demo.spanish)
+    address, = party.addresses
+    address.street = street
+    address.city = city
+    address.postal_code = postal_code
+    address.country = demo.colombia
+    address.subdivision = demo.subdivisions[subdivision]
+    for type_, value in [
+            ('email', email), ('phone', phone), ('mobile', mobile)]:
+        if value:
+            party.contact_mechanisms.new(type=type_, value=value)
+    if nit:
+        party.identifiers.new(type='co_vat', code=_nit(nit))
+    return party
+
+
+def _run_cron(demo, method):
+    "Run the scheduled action of method once, as the administrator"
+    demo.as_user('admin')
+    cron, = demo.model('ir.cron').find([('method', '=', method)])
+    if not cron.companies:
+        cron.companies.append(_fresh(demo.company))
+        cron.save()
+    cron.click('run_once')
+
+
+# --- Company, users and settings ---------------------------------------------
+
+def _new_demo(config, today, verbose):
+    "Return the demo to build on today in the new database of config"
+    if Model.get('company.company', config=config).find([]):
+        raise RuntimeError(
+            "The database already has a company: the demo data must be "
+            "loaded in a new database.")
+    now_local = dt.datetime.now(ZoneInfo(TIMEZONE)).replace(
+        tzinfo=None, microsecond=0)
+    if today is None:
+        today = now_local.date()
+    else:
+        now_local = dt.datetime.combine(today, now_local.time())
+    return Demo(config=config, today=today, now_local=now_local,
+        admin_id=config.user, admin_context=config.context, verbose=verbose)
+
+
+def _setup_language(demo, code, load_translations):
+    "Return the language of code, made translatable"
+    Lang = demo.model('ir.lang')
+    lang, = Lang.find([('code', '=', code)])
+    if not lang.translatable:
+        if load_translations:
+            lang.click('load_translations')
+        else:
+            # Usable by the users, but untranslated (read-only field)
+            Lang._proxy.write(
+                [lang.id], {'translatable': True}, demo.config.context)
+        lang.reload()
+    return lang
+
+
+def _setup_country(demo):
+    "Return Colombia and its subdivisions of SUBDIVISIONS by key"
+    colombia = _find_or_create(demo.model('country.country'),
+        [('code', '=', 'CO')],
+        name="Colombia", code='CO', code3='COL', code_numeric='170')
+    Subdivision = demo.model('country.subdivision')
+    subdivisions = {}
+    for key, (name, code, type_) in SUBDIVISIONS.items():
+        subdivisions[key] = _find_or_create(Subdivision,
+            [('code', '=', code)],
+            country=colombia, name=name, code=code, type=type_)
+    return colombia, subdivisions
+
+
+def _setup_currency(demo):
+    "Return the Colombian peso"
+    return _find_or_create(demo.model('currency.currency'),
+        [('code', '=', 'COP')],
+        name="Peso colombiano", code='COP', numeric_code='170',
+        symbol='$', rounding=Decimal('0.01'), digits=2)
+
+
+def _create_company(demo, currency):
+    "Create the company in Barranquilla, on Bogotá's time"
+    from trytond.modules.company.tests.tools import create_company
+    party = _new_party(demo, COMPANY_NAME,
+        street="Calle 77B # 57-141, piso 5", postal_code='080020',
+        email=f'servicioalcliente@{MAIL_DOMAIN}', phone='+57 605 361 6400',
+        nit='900555444')
+    party.save()
+    create_company(party=party, currency=currency, config=demo.config)
+    company, = demo.model('company.company').find([])
+    company.timezone = TIMEZONE
+    company.save()
+    return company
+
+
+def _create_holidays(demo):
+    """Create the company's own holidays that fall on a working day, from
+    last year to next year; return the business calendar with them"""
+    Holiday = demo.model('customer_care.holiday')
+    dates = []
+    for year in [demo.today.year - 1, demo.today.year, demo.today.year + 1]:
+        for date, name in [
+                (dt.date(year, 3, 12), "Aniversario de la empresa"),
+                (dt.date(year, 12, 24), "Nochebuena (día de la empresa)"),
+                (dt.date(year, 12, 31), "Fin de año (día de la empresa)"),
+                ]:
+            if date.weekday() < 5:
+                Holiday(company=demo.company, date=date, name=name).save()
+                dates.append(date)
+    return BusinessCalendar(
+        country='CO', non_working_days=(5, 6), extra_holidays=dates)
+
+
+def _new_employee(demo, name, email):
+    "Create an employee of the company, at its office"
+    party = _new_party(demo, name, street="Calle 77B # 57-141",
+        postal_code='080020', email=email)
+    party.save()
+    employee = demo.model('company.employee')(
+        party=party, company=demo.company)
+    employee.save()
+    return employee
+
+
+def _create_users(demo):
+    "Create the users of USERS with their employee; return both by login"
+    User = demo.model('res.user')
+    users, employees = {}, {}
+    for login, (name, groups, position) in USERS.items():
+        email = f'{login}@{MAIL_DOMAIN}'
+        employee = _new_employee(demo, name, email)
+        user = User(name=name, login=login, email=email,
+            language=demo.spanish)
+        user.password = PASSWORDS[login]
+        user.signature = f"{name}\n{position}\n{COMPANY_NAME}"
+        user.companies.append(_fresh(demo.company))
+        user.company = demo.company
+        user.employees.append(_fresh(employee))
+        user.employee = employee
+        for fs_id in groups:
+            user.groups.append(_group(demo.config, fs_id))
+        user.save()
+        users[login] = user
+        employees[login] = employee
+    return users, employees
+
+
+def _employ_administrator(demo):
+    "Make the administrator the system administrator of the company"
+    admin = demo.model('res.user')(demo.admin_id)
+    employee = _new_employee(
+        demo, "Administrador del sistema", f'admin@{MAIL_DOMAIN}')
+    admin.employees.append(_fresh(employee))
+    admin.employee = employee
+    admin.save()
+
+
+def _create_teams(demo):
+    "Create the teams of TEAMS; return them by key"
+    Team = demo.model('customer_care.team')
+    teams = {}
+    for key, name, manager, members, email, method in TEAMS:
+        team = Team(name=name, company=demo.company,
+            manager=demo.users[manager], email=f'{email}@{MAIL_DOMAIN}',
+            assignment_method=method)
+        for member in members:
+            team.members.append(demo.user(member))
+        team.save()
+        teams[key] = team
+    return teams
+
+
+def _create_by_code(demo, model, codes):
+    "Create the records of model of the (code, name) codes; return by code"
+    Model_ = demo.model(model)
+    records = {}
+    for code, name in codes:
+        record = Model_(code=code, name=name)
+        record.save()
+        records[code] = record
+    return records
+
+
+def _configure(demo):
+    "Set the customer care settings: holidays, default team, reminders"
+    configuration = demo.model('customer_care.configuration')(1)
+    configuration.holiday_country = demo.colombia
+    configuration.default_team = demo.teams['service']
+    configuration.reminder_days = 2
+    configuration.information_days = 5
+    # The links in the e-mails lead to this demo server
+    configuration.web_base_url = (
+        f"http://{tconfig.get('web', 'listen') or '127.0.0.1:8000'}/")
+    configuration.save()
+
+
+# --- Customers, services and contracts ---------------------------------------
+
+def _create_categories(demo):
+    "Create the party categories of CATEGORIES; return them by key"
+    Category = demo.model('party.category')
+    categories = {}
+    for key, name, parent in CATEGORIES:
+        category = Category(name=name,
+            parent=categories[parent] if parent else None)
+        category.save()
+        categories[key] = category
+    return categories
+
+
+def _create_customers(demo):
+    "Create the customers of CUSTOMERS; return them by key"
+    customers = {}
+    for key, (name, categories, city, subdivision, street, postal_code,
+            manager, email, phone, mobile, nit) in CUSTOMERS.items():
+        party = _new_party(demo, name, subdivision, city, street,
+            postal_code, email, phone, mobile, nit)
+        for category in categories:
+            party.categories.append(_fresh(demo.categories[category]))
+        if manager:
+            party.account_manager = demo.users[manager]
+        party.save()
+        customers[key] = party
+    return customers
+
+
+def _create_recurrences(demo):
+    "Create the monthly and quarterly recurrences; return them by key"
+    RuleSet = demo.model('sale.subscription.recurrence.rule.set')
+    recurrences = {}
+    for key, name, interval in [
+            ('monthly', "Mensual", 1), ('quarterly', "Trimestral", 3)]:
+        rule_set = RuleSet(name=name)
+        rule, = rule_set.rules
+        rule.freq = 'monthly'
+        rule.interval = interval
+        rule_set.save()
+        recurrences[key] = rule_set
+    return recurrences
+
+
+def _create_services(demo):
+    """Create the services of SERVICES (products with their care contacts)
+    and the subscription services of those sold in contracts; return both
+    by key"""
+    Uom = demo.model('product.uom')
+    Template = demo.model('product.template')
+    SubscriptionService = demo.model('sale.subscription.service')
+    services, subscription_services = {}, {}
+    for key, (name, uom, price, contacts, consumption) in SERVICES.items():
+        uom, = Uom.find([('symbol', '=', uom)])
+        template = Template(name=name, type='service', default_uom=uom,
+            list_price=price)
+        if hasattr(template, 'salable'):
+            template.salable = True
+        for login in contacts:
+            template.care_contacts.append(demo.user(login))
+        template.save()
+        product, = template.products
+        services[key] = product = _fresh(product)
+        if key in CONTRACT_SERVICES:
+            service = SubscriptionService(product=product)
+            if consumption:
+                service.consumption_recurrence = demo.recurrences[
+                    consumption]
+            service.save()
+            subscription_services[key] = service
+    return services, subscription_services
+
+
+def _contract_start(today, state, months):
+    """Return the start of a contract in state, the first of the month
+    months before today's (the next month's for those not running yet)"""
+    start = today.replace(day=1)
+    for _ in range(months):
+        start = (start - dt.timedelta(days=1)).replace(day=1)
+    if state != 'running':
+        start = (start + dt.timedelta(days=32)).replace(day=1)
+    return start
+
+
+def _create_contracts(demo):
+    "Create the contracts of CONTRACTS in their state; return them by key"
+    Subscription = demo.model('sale.subscription')
+    contracts = {}
+    for key, (customer, description, state, months, lines) in (
+            CONTRACTS.items()):
+        subscription = Subscription(party=demo.customers[customer])
+        subscription.description = description
+        subscription.start_date = _contract_start(demo.today, state, months)
+        subscription.invoice_recurrence = demo.recurrences['monthly']
+        for service, quantity in lines:
+            line = subscription.lines.new()
+            line.service = demo.subscription_services[service]
+            line.quantity = quantity
+        subscription.save()
+        if state in {'quotation', 'running'}:
+            subscription.click('quote')
+        if state == 'running':
+            subscription.click('run')
+        contracts[key] = subscription
+    return contracts
+
+
+def _create_slas(demo):
+    "Create the SLAs of SLAS with their targets; return them by key"
+    Sla = demo.model('customer_care.sla')
+    slas = {}
+    for key, (name, target, targets) in SLAS.items():
+        sla = Sla(name=name, compliance_target=target)
+        for kind, priority, response, response_unit, answer, answer_unit in (
+                targets):
+            sla.targets.new(
+                kind=kind, priority=priority,
+                response_duration=response, response_unit=response_unit,
+                answer_duration=answer, answer_unit=answer_unit)
+        sla.save()
+        slas[key] = sla
+    return slas
+
+
+def _agree_slas(demo):
+    """Put the contracts of CONTRACT_SLAS under their SLA, with their account
+    manager and the frequency and next date of their service reviews"""
+    for key, (sla, manager, frequency, days) in CONTRACT_SLAS.items():
+        contract = _reloaded(demo.contracts, key)
+        contract.sla = _fresh(demo.slas[sla])
+        contract.compliance_target = demo.slas[sla].compliance_target
+        contract.account_manager = demo.user(manager)
+        contract.review_frequency = frequency
+        contract.next_review_date = demo.today + dt.timedelta(days=days)
+        contract.save()
+
+
+# --- Routing and satisfaction rules ------------------------------------------
+
+def _create_routing_rules(demo):
+    "Create the routing rules of ROUTING_RULES"
+    Rule = demo.model('customer_care.routing.rule')
+    for sequence, name, conditions, results in ROUTING_RULES:
+        rule = Rule(name=name, sequence=sequence, company=demo.company)
+        for field, value in conditions.items():
+            if field == 'categories':
+                for category in value:
+                    rule.categories.append(_fresh(demo.categories[category]))
+            elif field == 'services':
+                for service in value:
+                    rule.services.append(_fresh(demo.services[service]))
+            else:
+                setattr(rule, field, value)
+        for field, value in results.items():
+            if field == 'team':
+                value = demo.teams[value]
+            elif field == 'responsible':
+                value = demo.users[value]
+            setattr(rule, field, value)
+        rule.save()
+
+
+def _create_satisfaction_sample_rule(demo):
+    "Create the satisfaction policy: the subsidy claims in a monthly sample"
+    rule = demo.model('customer_care.satisfaction.rule')(
+        name="Reclamos de subsidios: muestra mensual", sequence=50,
+        company=demo.company, method='sample', sample_size=2)
+    rule.kinds = ['claim']
+    rule.service = demo.services['subsidy']
+    rule.save()
+    return rule
+
+
+# --- Cases -------------------------------------------------------------------
+
+def _received(demo, spec):
+    """Return the naive UTC datetime the case of spec was received at: hours
+    before now, or on the business day ago days before today, at hour"""
+    if 'hours' in spec:
+        local = demo.now_local - dt.timedelta(hours=spec['hours'])
+    else:
+        date = demo.calendar.add_days(demo.today, -spec['ago'])
+        local = dt.datetime.combine(date, dt.time(spec['hour'], 17))
+        if local > demo.now_local:
+            local = demo.now_local - dt.timedelta(minutes=30)
+    return _local(local)
+
+
+def _reload_cases(demo):
+    "Yield the index, spec and case, read again, of each case of CASES"
+    for index, spec in enumerate(CASES):
+        yield index, spec, _reloaded(demo.cases, index)
+
+
+def _receive_cases(demo):
+    """Create the cases of CASES, each by the user who received it, and
+    register those that are not to stay drafts; return them in order"""
+    Case = demo.model('customer_care.case')
+    cases = []
+    for spec in CASES:
+        demo.as_user(spec.get('by', 'agente'))
+        case = Case()
+        case.kind = spec['kind']
+        if spec['kind'] == 'petition':
+            case.petition_kind = spec['petition_kind']
+        case.channel = spec['channel']
+        case.received = _received(demo, spec)
+        case.customer = demo.user_model('party.party')(
+            demo.customers[spec['customer']].id)
+        if spec.get('contact'):
+            case.contact_name = spec['contact']
+        if spec.get('service'):
+            case.service = demo.user_model('product.product')(
+                demo.services[spec['service']].id)
+        if spec.get('contract'):
+            case.contract = _fresh(demo.contracts[spec['contract']])
+        if spec.get('qa'):
+            case.quality_attribute = _fresh(
+                demo.quality_attributes[spec['qa']])
+        if spec.get('rc'):
+            case.regulator_classification = _fresh(
+                demo.regulator_classifications[spec['rc']])
+        if spec.get('regref'):
+            case.regulator_reference = spec['regref']
+        case.subject = spec['subject']
+        case.description = spec['description']
+        if spec.get('priority'):
+            case.priority = spec['priority']
+            if spec.get('emergency'):
+                case.emergency = spec['emergency']
+        case.save()
+        if spec['state'] != 'draft' and spec.get('cancel') != 'draft':
+            case.click('register')
+        cases.append(case)
+    return cases
+
+
+def _coordinate_cases(demo):
+    """The coordinator cancels, analyses, assigns and extends the cases as
+    their target state needs"""
+    demo.as_user('coordinador')
+    for index, spec, case in _reload_cases(demo):
+        target = spec['state']
+        if spec.get('cancel') in {'draft', 'registered'}:
+            case.click('cancel')
+            continue
+        if target in {'draft', 'registered'}:
+            continue
+        if spec['kind'] == 'compliment' and target == 'closed':
+            continue
+        if (target == 'analysis' and not spec.get('reopen')) or spec.get(
+                'analyse'):
+            case.click('analyse')
+        if target == 'analysis' and not spec.get('reopen'):
+            continue
+        # A member takes the cases of a team that assigns them by hand
+        if spec.get('responsible') or not case.responsible:
+            if spec.get('responsible'):
+                case.responsible = demo.users[spec['responsible']]
+            elif case.team and case.team.members:
+                case.responsible = case.team.members[0]
+            else:
+                case.responsible = demo.users[('agente', 'agente2')[index % 2]]
+            case.save()
+        case.click('assign')
+        if spec.get('extend'):
+            duration, reason = spec['extend']
+            extend = Wizard('customer_care.case.extend', [case])
+            extend.form.duration = duration
+            extend.form.reason = reason
+            extend.execute('extend')
+
+
+def _cases_by_responsible(demo):
+    """Return the indexes of the cases their responsible user (or the agent)
+    passes on, asks information for or answers, by login"""
+    by_responsible = {}
+    for index, spec, case in _reload_cases(demo):
+        if case.state in {'assigned', 'analysis', 'registered'} and (
+                spec.get('requests') or spec.get('answer')
+                or (spec['kind'] == 'compliment'
+                    and spec['state'] == 'closed')):
+            by_responsible.setdefault(
+                case.responsible.login if case.responsible else 'agente',
+                []).append(index)
+    return by_responsible
+
+
+def _respond_cases(demo):
+    """The responsible users pass on the compliments, ask for the information
+    their cases need or answer them"""
+    for login, indexes in _cases_by_responsible(demo).items():
+        demo.as_user(login)
+        for index in indexes:
+            spec = CASES[index]
+            case = _reloaded(demo.cases, index)
+            if spec['kind'] == 'compliment':
+                case.click('pass_on')
+            elif spec.get('requests'):
+                _ask_for_information(demo, case, spec['requests'])
+            elif spec.get('answer'):
+                case.answer = spec['answer']
+                case.click('respond')
+
+
+def _ask_for_information(demo, case, requests):
+    "Ask for the information of requests and let case wait for it"
+    for recipient, question, _, days in requests:
+        request = case.information_requests.new()
+        if recipient.startswith('team:'):
+            request.team = demo.teams[recipient[5:]]
+        else:
+            request.user = demo.users[recipient]
+        request.question = question
+        request.due_date = demo.calendar.add_days(demo.today, days)
+        if request.due_date < case.received.date():
+            request.due_date = case.received.date()
+    case.save()
+    case.click('wait')
+
+
+def _answer_information_requests(demo):
+    "The services answer the information requests that have an answer"
+    InformationRequest = demo.user_model(
+        'customer_care.case.information_request')
+    team_managers = {key: manager for key, _, manager, *_ in TEAMS}
+    to_answer = {}
+    for index, spec in enumerate(CASES):
+        for recipient, question, answer, _ in spec.get('requests', []):
+            if answer:
+                if recipient.startswith('team:'):
+                    login = team_managers[recipient[5:]]
+                else:
+                    login = recipient
+                to_answer.setdefault(login, []).append(
+                    (index, question, answer))
+    for login, items in to_answer.items():
+        demo.as_user(login)
+        for index, question, answer in items:
+            request, = InformationRequest.find([
+                    ('case', '=', demo.cases[index].id),
+                    ('question', '=', question),
+                    ])
+            request.answer = answer
+            request.click('answer_request')
+
+
+def _respond_informed_cases(demo):
+    "The responsible users answer the cases once the information came"
+    for index, spec, case in _reload_cases(demo):
+        if (spec.get('requests') and spec.get('answer')
+                and case.state == 'assigned'):
+            demo.as_user(case.responsible.login)
+            case = _reloaded(demo.cases, index)
+            case.answer = spec['answer']
+            case.click('respond')
+
+
+def _call_satisfaction_checks(demo):
+    "The agent calls the customers of the satisfaction checks"
+    Check = demo.user_model('customer_care.satisfaction.check')
+    demo.as_user('agente')
+    for index, spec in enumerate(CASES):
+        if not spec.get('check'):
+            continue
+        check, = Check.find([
+                ('case', '=', demo.cases[index].id),
+                ('state', '=', 'pending'),
+                ])
+        if spec['check'] == 'not_contacted':
+            _call_three_times(demo, check)
+        else:
+            check.call_notes = spec.get('call_notes')
+            check.click(f'call_{spec["check"]}')
+        if spec.get('follow_up') == 'closed':
+            check.click('close_case')
+
+
+def _call_three_times(demo, check):
+    "Call without reaching the customer once a day on the last three days"
+    for days, outcome in [
+            (3, 'no_answer'), (2, 'wrong_number'), (1, 'no_answer')]:
+        attempt = check.attempts.new()
+        attempt.date = _local(dt.datetime.combine(
+                demo.calendar.add_days(demo.today, -days),
+                dt.time(9 + days, 15)))
+        attempt.outcome = outcome
+    check.save()
+    check.click('process')
+
+
+def _close_cases(demo):
+    "The coordinator cancels, closes and reopens the answered cases"
+    demo.as_user('coordinador')
+    for index, spec, case in _reload_cases(demo):
+        if spec.get('cancel') == 'waiting':
+            case.click('cancel')
+        elif spec['state'] == 'closed' and case.state == 'answered':
+            case.click('close')
+        elif spec.get('reopen') and case.state == 'answered':
+            case.click('reopen')
+
+
+def _answer_day(demo, case, received_date, late):
+    """Return a plausible day for the answer of case, received on
+    received_date: the next day for compliments, after its term when late,
+    in the middle of it otherwise, before today"""
+    calendar = demo.calendar
+    if case.kind == 'compliment':
+        answer_day = calendar.add_days(received_date, 1)
+    elif late:
+        answer_day = calendar.add_days(
+            received_date, (case.term_duration or 15) + 3)
+    else:
+        answer_day = calendar.add_days(
+            received_date, max(1, (case.term_duration or 15) // 2))
+    return min(answer_day, calendar.add_days(demo.today, -1))
+
+
+def _backdate_answers(demo):
+    """Set the dates of the answered and closed cases received long ago back
+    to a plausible past day: they were answered then, not today (written by
+    the server itself: the fields are read-only for the clients)"""
+    calendar = demo.calendar
+    demo.as_user('admin')
+    for index, spec, case in _reload_cases(demo):
+        if case.state not in {'answered', 'closed'} or spec.get('hours'):
+            continue
+        received_date = calendar.add_days(demo.today, -spec['ago'])
+        answer_day = _answer_day(demo, case, received_date, spec.get('late'))
+        if answer_day <= received_date:
+            continue
+        answer_date = _local(dt.datetime.combine(
+                answer_day, dt.time(9 + index % 7, 5 * (index % 12))))
+        values = {}
+        if case.kind != 'compliment':
+            values['answer_date'] = answer_date
+            values['on_time'] = bool(
+                case.deadline and answer_date <= case.deadline)
+        if case.channel == 'regulator':
+            values['regulator_uploaded_on'] = calendar.add_days(
+                answer_day, 1)
+        if case.state == 'closed':
+            close_day = max(answer_day, min(calendar.add_days(answer_day, 2),
+                    calendar.add_days(demo.today, -1)))
+            values['closed_date'] = _local(dt.datetime.combine(
+                    close_day, dt.time(16, 30)))
+        _server_write(demo.config, 'customer_care.case', [case.id], values)
+        if 'answer_date' in values and case.satisfaction_checks:
+            _server_write(
+                demo.config, 'customer_care.satisfaction.check',
+                [c.id for c in case.satisfaction_checks],
+                {'answered': values['answer_date']})
+
+
+def _draw_satisfaction_samples(demo):
+    """The coordinator draws the samples of the months the subsidy claims
+    were answered in"""
+    Case = demo.model('customer_care.case')
+    demo.as_user('coordinador')
+    months = set()
+    for case in Case.find([('satisfaction_rule', '=', demo.sample_rule.id)]):
+        months.add(case.answer_date.replace(tzinfo=dt.timezone.utc)
+            .astimezone(ZoneInfo(TIMEZONE)).date().replace(day=1))
+    for month in sorted(months):
+        draw = Wizard('customer_care.satisfaction.sample.draw')
+        draw.form.month = month
+        draw.execute('draw')
+    demo.as_user('admin')
+
+
+# --- Segments and improvement actions ----------------------------------------
+
+def _create_segments(demo):
+    "Create the market segments of SEGMENTS, by the coordinator; by key"
+    Segment = demo.model('customer_care.segment')
+    demo.as_user('coordinador')
+    segments = {}
+    for key, name, description, criteria in SEGMENTS:
+        segment = Segment(name=name, description=description)
+        for category in criteria.get('categories', []):
+            segment.categories.append(_fresh(demo.categories[category]))
+        for service in criteria.get('services', []):
+            segment.services.append(
+                _fresh(demo.subscription_services[service]))
+        if criteria.get('countries'):
+            segment.countries.append(_fresh(demo.colombia))
+        segment.cities = criteria.get('cities')
+        for party in criteria.get('parties', []):
+            segment.parties.append(_fresh(demo.customers[party]))
+        segment.save()
+        segments[key] = segment
+    return segments
+
+
+def _create_improvement_actions(demo):
+    """Create the improvement actions of ACTIONS, from their case or from
+    scratch, with their plan, and submit those not to stay drafts; return
+    them in order (as the coordinator, who sees them all, reads them)"""
+    Action = demo.user_model('customer_care.improvement_action')
+    case_by_subject = {spec['subject']: demo.cases[i]
+        for i, spec in enumerate(CASES)}
+    actions = []
+    for spec in ACTIONS:
+        demo.as_user(spec.get('by', 'agente'))
+        if spec.get('case'):
+            action, = _fresh(case_by_subject[spec['case']]).click(
+                'create_improvement_action')
+        else:
+            action = Action(title=spec['title'])
+            action.description = spec.get('description')
+        action.kind = spec['kind']
+        action.opened = demo.calendar.add_days(demo.today, -spec['ago'])
+        action.due_date = demo.calendar.add_days(demo.today, spec['due'])
+        action.root_cause = spec.get('root_cause')
+        action.responsible = demo.user(spec['responsible'])
+        if spec.get('segment'):
+            action.segment = _fresh(demo.segments[spec['segment']])
+        for line_spec in spec['lines']:
+            _add_plan_line(demo, action, *line_spec[:-2])
+        action.save()
+        if spec['state'] != 'draft':
+            action.click('wait')
+        actions.append(action)
+    return [Action(a.id) for a in actions]
+
+
+def _add_plan_line(demo, action, activity, objective, responsible, channel,
+        frequency, budget, indicator, target, due):
+    "Add a line to the plan of action, due due business days from today"
+    line = action.lines.new()
+    line.activity = activity
+    line.objective = objective
+    if responsible:
+        line.responsible = demo.user(responsible)
+    line.channel = channel
+    line.frequency = frequency
+    line.budget = budget
+    line.indicator = indicator
+    line.target = target
+    line.due_date = max(demo.calendar.add_days(demo.today, due),
+        action.opened)
+
+
+def _approve_improvement_actions(demo):
+    """The coordinator cancels, approves and rejects the improvement actions
+    as their final state needs"""
+    demo.as_user('coordinador')
+    for index, spec in enumerate(ACTIONS):
+        action = _reloaded(demo.actions, index)
+        if spec['state'] == 'cancelled':
+            action.click('cancel')
+            continue
+        if spec['state'] in {'draft', 'waiting'}:
+            continue
+        (action.meets_objective, action.drives_goal, action.channels_fit,
+            action.keeps_brand) = spec['answers']
+        action.approval_justification = spec.get('justification')
+        action.save()
+        action.click('reject' if spec['state'] == 'rejected' else 'approve')
+
+
+def _carry_out_improvement_actions(demo):
+    """The responsible users carry out the approved improvement actions:
+    the lines of their plan done or cancelled, the actions done"""
+    for index, spec in enumerate(ACTIONS):
+        if spec['state'] not in {'processing', 'done', 'checked'}:
+            continue
+        demo.as_user(spec['responsible'])
+        action = _reloaded(demo.actions, index)
+        action.click('process')
+        for line, line_spec in zip(action.lines, spec['lines']):
+            state, result = line_spec[-2:]
+            if state == 'to_do':
+                continue
+            line.result = result
+            line.save()
+            line.click('do' if state == 'done' else 'cancel')
+        if spec['state'] in {'done', 'checked'}:
+            action = _reloaded(demo.actions, index)
+            action.click('do')
+
+
+def _check_improvement_actions(demo):
+    "The coordinator checks the effectiveness of the done actions"
+    demo.as_user('coordinador')
+    for index, spec in enumerate(ACTIONS):
+        if spec['state'] != 'checked':
+            continue
+        action = _reloaded(demo.actions, index)
+        action.effectiveness = spec['effectiveness']
+        action.effectiveness_notes = spec['notes']
+        action.save()
+        action.click('check')
+    demo.as_user('admin')
+
+
+# --- Service reviews and change requests -------------------------------------
+
+def _hold_service_review(demo, key, minutes, commitments):
+    """The account manager of contract key held its service review last week:
+    prepared, held with its minutes and commitments, and the commitments
+    with a result met by their responsible; return the review"""
+    Review = demo.model('customer_care.service_review')
+    manager = CONTRACT_SLAS[key][1]
+    demo.as_user(manager)
+    contract = _fresh(demo.contracts[key])
+    today = demo.today
+    review = Review(contract=contract, date=today - dt.timedelta(days=7))
+    review.period_start = today - dt.timedelta(days=75)
+    review.period_end = today - dt.timedelta(days=8)
+    review.attendee_users.append(demo.user(manager))
+    review.attendee_contacts.append(
+        demo.model('party.party')(contract.party.id))
+    review.agenda = ("1. Indicadores de servicio del periodo\n"
+        "2. Casos abiertos\n3. Compromisos anteriores")
+    review.activities = "Informe de casos y de cumplimiento del ANS"
+    review.save()
+    review.click('prepare')
+    review.minutes = minutes
+    review.agreements = "Revisar de nuevo en la próxima reunión."
+    for description, responsible, due_days, result in commitments:
+        commitment = review.commitments.new(description=description)
+        commitment.responsible = demo.user(responsible)
+        commitment.due_date = today + dt.timedelta(days=due_days)
+    review.click('hold')
+    review = Review(review.id)
+    for commitment, (_, responsible, _, result) in zip(
+            review.commitments, commitments):
+        if result:
+            demo.as_user(responsible)
+            commitment = demo.user_model(
+                'customer_care.service_review.commitment')(commitment.id)
+            commitment.result = result
+            commitment.click('meet')
+    return review
+
+
+def _register_review_deviation(demo):
+    "Register a deviation raised in the meeting with the textile mill"
+    demo.as_user('comercial1')
+    deviation, = _fresh(demo.reviews[0]).click('register_case')
+    deviation = demo.model('customer_care.case')(deviation.id)
+    deviation.description = ("En la revisión el cliente reportó caídas de "
+        "presión en la ERM durante los cambios de turno.")
+    deviation.save()
+    deviation.click('register')
+
+
+def _request_change(demo, key, kind, values, state):
+    """The account manager of contract key requests a change of kind with
+    values, submitted unless a draft; the coordinator approves and applies
+    it when its state is applied"""
+    ChangeRequest = demo.model('customer_care.change_request')
+    demo.as_user(CONTRACT_SLAS[key][1])
+    contract = _fresh(demo.contracts[key])
+    request = ChangeRequest(contract=contract, kind=kind)
+    request.requested_by = demo.model('party.party')(contract.party.id)
+    for name, value in values.items():
+        if name == 'new_sla':
+            value = _fresh(demo.slas[value])
+        elif name == 'service':
+            value = _fresh(demo.subscription_services[value])
+        setattr(request, name, value)
+    request.save()
+    if state != 'draft':
+        request.click('submit')
+    if state == 'applied':
+        demo.as_user('coordinador')
+        request = ChangeRequest(request.id)
+        request.click('approve')
+        request.click('apply')
+
+
+# --- Satisfaction surveys ----------------------------------------------------
+
+def _create_surveys(demo):
     """Create the questionnaire, a reported campaign with its answers,
-    results meeting and improvement action, and a running campaign."""
-    import random
-    Questionnaire = Model.get('customer_care.questionnaire', config=config)
-    Campaign = Model.get('customer_care.survey.campaign', config=config)
-    Category = Model.get('party.category', config=config)
-    Employee = Model.get('company.employee', config=config)
-    Meeting = Model.get('customer_care.survey.meeting', config=config)
-    Participant = Model.get(
-        'customer_care.survey.participant', config=config)
+    results meeting and improvement action, and a running campaign; return
+    both campaigns"""
+    Campaign = demo.model('customer_care.survey.campaign')
     rng = random.Random(2026)
+    demo.as_user('coordinador')
+    questionnaire = _create_questionnaire(demo)
+    reported = _report_last_campaign(demo, questionnaire, rng)
+    running = _run_current_campaign(demo, questionnaire, rng)
+    demo.as_user('admin')
+    return [Campaign(reported.id), Campaign(running.id)]
 
-    as_user('coordinador')
-    questionnaire = Questionnaire(name="Satisfacción del cliente (GC-P-1)")
+
+def _create_questionnaire(demo):
+    "Create the questionnaire of SURVEY_QUESTIONS"
+    questionnaire = demo.model('customer_care.questionnaire')(
+        name="Satisfacción del cliente (GC-P-1)")
     # What the customers see instead of the internal name
     questionnaire.title = "Encuesta de satisfacción de Gases del Litoral"
     questionnaire.introduction = (
@@ -1915,73 +2167,95 @@ def _create_surveys(
         for choice in choices:
             question.choices.new(name=choice)
     questionnaire.save()
-    customer_categories = [categories[k].id
+    return questionnaire
+
+
+def _start_campaign(demo, questionnaire, name, start, end, contact_by,
+        **values):
+    """Create the campaign of the customers but the allies, then the
+    coordinator draws its participants and runs it; return it"""
+    Campaign = demo.model('customer_care.survey.campaign')
+    customer_categories = [demo.categories[k].id
         for k in ['residential', 'commercial', 'industrial']]
+    # The raw domain is the administrator's (business users pick a
+    # segment): only the customers
+    demo.as_user('admin')
+    campaign = Campaign(name=name, questionnaire=questionnaire)
+    campaign.domain = PYSONEncoder().encode(
+        [('categories', 'child_of', customer_categories, 'parent')])
+    campaign.objective = (
+        "Medir la satisfacción de los clientes con el suministro, la "
+        "facturación y la atención, según el procedimiento GC-P-1.")
+    campaign.start_date = start
+    campaign.end_date = end
+    campaign.contact_by = contact_by
+    campaign.excluded_categories.append(_fresh(demo.categories['ally']))
+    for field, value in values.items():
+        setattr(campaign, field, value)
+    campaign.save()
+    demo.as_user('coordinador')
+    campaign = Campaign(campaign.id)
+    campaign.click('sample')
+    campaign.click('run')
+    return Campaign(campaign.id)
 
-    def new_campaign(name, start, end, contact_by, **values):
-        # The raw domain is the administrator's (business users pick a
-        # segment): only the customers
-        as_user('admin')
-        campaign = Campaign(name=name, questionnaire=questionnaire)
-        campaign.domain = PYSONEncoder().encode(
-            [('categories', 'child_of', customer_categories, 'parent')])
-        campaign.objective = (
-            "Medir la satisfacción de los clientes con el suministro, la "
-            "facturación y la atención, según el procedimiento GC-P-1.")
-        campaign.start_date = start
-        campaign.end_date = end
-        campaign.contact_by = contact_by
-        campaign.excluded_categories.append(Category(categories['ally'].id))
-        for name, value in values.items():
-            setattr(campaign, name, value)
-        campaign.save()
-        as_user('coordinador')
-        campaign = Campaign(campaign.id)
-        campaign.click('sample')
-        campaign.click('run')
-        return Campaign(campaign.id)
 
-    def answer(participants):
-        "Record the answers of the participants as their account manager"
-        logins = {user.id: login for login, user in users.items()}
-        managers = [(p.id, logins.get(
-                    p.account_manager.id if p.account_manager else None,
-                    'coordinador')) for p in participants]
-        for participant_id, manager in managers:
-            as_user(manager)
-            participant = Participant(participant_id)
-            participant.click('prepare_answers')
-            participant = Participant(participant.id)
-            rating = rng.choice([2, 3, 4, 4, 4, 5, 5, 5])
-            for line in participant.answers:
-                question = line.question
-                if question.type == 'rating':
-                    line.value = rating
-                elif question.type == 'nps':
-                    line.value = min(10, max(0, 2 * rating + rng.randint(-2, 0)))
-                elif question.type == 'yes_no':
-                    line.value = int(rating >= 4)
-                elif question.type in {'single', 'multiple'}:
-                    line.choice = rng.choice(question.choices)
-                elif question.type == 'text' and rating <= 3:
-                    line.text = rng.choice(SURVEY_COMMENTS)
-            participant.save()
-            participant.click('answer')
-        as_user('coordinador')
+def _answer_survey(demo, participants, rng):
+    "Record the answers of the participants as their account manager"
+    Participant = demo.model('customer_care.survey.participant')
+    logins = {user.id: login for login, user in demo.users.items()}
+    managers = [(p.id, logins.get(
+                p.account_manager.id if p.account_manager else None,
+                'coordinador')) for p in participants]
+    for participant_id, manager in managers:
+        demo.as_user(manager)
+        participant = Participant(participant_id)
+        participant.click('prepare_answers')
+        participant = Participant(participant.id)
+        rating = rng.choice([2, 3, 4, 4, 4, 5, 5, 5])
+        for line in participant.answers:
+            question = line.question
+            if question.type == 'rating':
+                line.value = rating
+            elif question.type == 'nps':
+                line.value = min(10, max(0, 2 * rating + rng.randint(-2, 0)))
+            elif question.type == 'yes_no':
+                line.value = int(rating >= 4)
+            elif question.type in {'single', 'multiple'}:
+                line.choice = rng.choice(question.choices)
+            elif question.type == 'text' and rating <= 3:
+                line.text = rng.choice(SURVEY_COMMENTS)
+        participant.save()
+        participant.click('answer')
+    demo.as_user('coordinador')
 
-    # The second half of last year, reported to the management
-    start = dt.date(today.year - 1, 7, 1)
-    closed = new_campaign(
-        f"Satisfacción {today.year - 1}-II", start,
-        dt.date(today.year - 1, 12, 15), dt.date(today.year - 1, 11, 30),
+
+def _report_last_campaign(demo, questionnaire, rng):
+    """Run the campaign of the second half of last year, answered by four
+    fifths of its participants, closed, discussed in a results meeting and
+    reported to the management; return it"""
+    year = demo.today.year - 1
+    campaign = _start_campaign(demo, questionnaire,
+        f"Satisfacción {year}-II", dt.date(year, 7, 1),
+        dt.date(year, 12, 15), dt.date(year, 11, 30),
         sampling='all', channels=['manager'])
-    participants = list(closed.participants)
-    answer(participants[:max(1, len(participants) * 4 // 5)])
-    closed = Campaign(closed.id)
-    closed.click('close')
-    meeting = Meeting(campaign=closed, date=dt.date(today.year - 1, 12, 19))
+    participants = list(campaign.participants)
+    _answer_survey(
+        demo, participants[:max(1, len(participants) * 4 // 5)], rng)
+    campaign = _fresh(campaign)
+    campaign.click('close')
+    _hold_results_meeting(demo, campaign, dt.date(year, 12, 19))
+    campaign = _fresh(campaign)
+    campaign.click('report')
+    return campaign
+
+
+def _hold_results_meeting(demo, campaign, date):
+    "Hold the results meeting of campaign, whose first idea becomes an action"
+    meeting = demo.model('customer_care.survey.meeting')(
+        campaign=campaign, date=date)
     for login in ['coordinador', 'comercial1', 'comercial2', 'agente']:
-        meeting.attendees.append(Employee(employees[login].id))
+        meeting.attendees.append(_fresh(demo.employees[login]))
     meeting.minutes = (
         "Se revisaron los resultados por gerente de cuenta. Los clientes "
         "valoran la atención, pero piden puntualidad en las visitas y una "
@@ -1992,12 +2266,14 @@ def _create_surveys(
         subject="Rediseñar la explicación de subsidios en la factura")
     meeting.save()
     meeting.ideas[0].click('create_action')
-    closed = Campaign(closed.id)
-    closed.click('report')
 
-    # The first half of this year, running: the account managers call
-    # their customers and the others answer the link they received
-    running = new_campaign(
+
+def _run_current_campaign(demo, questionnaire, rng):
+    """Run the campaign of the first half of this year: the account managers
+    call their customers and the others answer the link they received;
+    return it"""
+    today = demo.today
+    campaign = _start_campaign(demo, questionnaire,
         f"Satisfacción {today.year}-I", today - dt.timedelta(days=15),
         today + dt.timedelta(days=45), today + dt.timedelta(days=2),
         sampling='stratified', stratify_by='account_manager',
@@ -2005,10 +2281,26 @@ def _create_surveys(
         channels=['manager', 'email'])
     # (the draw is random: those to call first, then some who were e-mailed
     # and answered on the phone instead)
-    answer(sorted(running.participants,
-            key=lambda p: (p.channel != 'manager', p.id))[:3])
-    as_user('admin')
-    return [Campaign(closed.id), Campaign(running.id)]
+    _answer_survey(demo, sorted(campaign.participants,
+            key=lambda p: (p.channel != 'manager', p.id))[:3], rng)
+    return campaign
+
+
+# --- The end -----------------------------------------------------------------
+
+def _finish(demo):
+    """Spare the administrator the configuration wizard at the first login,
+    in Spanish, and act as the administrator again"""
+    ConfigItem = demo.model('ir.module.config_wizard.item')
+    items = ConfigItem.find([('state', '!=', 'done')])
+    for item in items:
+        item.state = 'done'
+    if items:
+        ConfigItem.save(items)
+    admin = demo.model('res.user')(demo.admin_id)
+    admin.language = demo.spanish
+    admin.save()
+    _set_user(demo.config, demo.admin_id)
 
 
 def summary(config):

@@ -23,6 +23,54 @@ ACTION_STATES = {
     'draft', 'waiting', 'approved', 'rejected', 'processing', 'done',
     'checked', 'cancelled'}
 
+# The records of each model in the demo database, with the module's own data
+# (the default terms and satisfaction rules): demo.py must not lose or add
+# any by accident.  Update them when the demo changes on purpose.
+DEMO_RECORDS = {
+    'company.employee': 9,
+    'customer_care.case': 56,
+    'customer_care.case.information_request': 8,
+    'customer_care.change_request': 3,
+    'customer_care.holiday': 9,
+    'customer_care.improvement_action': 11,
+    'customer_care.improvement_action.line': 15,
+    'customer_care.quality_attribute': 7,
+    'customer_care.questionnaire': 1,
+    'customer_care.questionnaire.choice': 6,
+    'customer_care.questionnaire.question': 6,
+    'customer_care.regulator_classification': 8,
+    'customer_care.reminder': 28,
+    'customer_care.routing.rule': 7,
+    'customer_care.satisfaction.attempt': 8,
+    'customer_care.satisfaction.check': 10,
+    'customer_care.satisfaction.rule': 4,
+    'customer_care.satisfaction.sample': 1,
+    'customer_care.segment': 5,
+    'customer_care.service_review': 5,
+    'customer_care.service_review.commitment': 5,
+    'customer_care.sla': 2,
+    'customer_care.sla.target': 7,
+    'customer_care.survey.answer': 69,
+    'customer_care.survey.campaign': 2,
+    'customer_care.survey.meeting': 1,
+    'customer_care.survey.meeting.idea': 2,
+    'customer_care.survey.participant': 23,
+    'customer_care.team': 6,
+    'customer_care.term': 8,
+    'party.address': 24,
+    'party.category': 9,
+    'party.contact_mechanism': 48,
+    'party.identifier': 9,
+    'party.party': 24,
+    'product.product': 11,
+    'product.template': 11,
+    'res.user': 10,
+    'sale.subscription': 7,
+    'sale.subscription.line': 10,
+    'sale.subscription.recurrence.rule.set': 2,
+    'sale.subscription.service': 5,
+    }
+
 
 def test_demo():
     "Load the demo data in a new database and check what it covers"
@@ -36,6 +84,11 @@ def test_demo():
             '.send_message_transactional') as send:
         create_demo(config, load_translations=False)
     assert send.called
+
+    # The same records as ever (inactive ones too: the root user)
+    context = {**config.context, 'active_test': False}
+    assert {name: Model.get(name)._proxy.search_count([], 0, None, context)
+        for name in DEMO_RECORDS} == DEMO_RECORDS
 
     Case = Model.get('customer_care.case')
     Request = Model.get('customer_care.case.information_request')
