@@ -52,7 +52,7 @@ class ReminderMixin:
 
 class Reminder(ModelSQL, ModelView):
     __name__ = 'customer_care.reminder'
-    __string__ = "Sent Reminder"
+    __string__ = "Reminder"
 
     record_model = fields.Char("Model", required=True, readonly=True)
     record_id = fields.Integer("Record ID", required=True, readonly=True)

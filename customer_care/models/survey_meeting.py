@@ -14,7 +14,7 @@ from .ir import open_records
 
 class Meeting(ModelSQL, ModelView):
     __name__ = 'customer_care.survey.meeting'
-    __string__ = "Survey Meeting"
+    __string__ = "Results Meeting"
 
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,
@@ -56,7 +56,7 @@ class Meeting(ModelSQL, ModelView):
 
 class Meeting_Employee(ModelSQL):
     __name__ = 'customer_care.survey.meeting-company.employee'
-    __string__ = "Survey Meeting - Employee"
+    __string__ = "Results Meeting - Employee"
     meeting = fields.Many2One(
         'customer_care.survey.meeting', "Meeting", required=True,
         ondelete='CASCADE')
@@ -66,7 +66,7 @@ class Meeting_Employee(ModelSQL):
 
 class Idea(ModelSQL, ModelView):
     __name__ = 'customer_care.survey.meeting.idea'
-    __string__ = "Survey Meeting Idea"
+    __string__ = "Results Meeting Idea"
 
     meeting = fields.Many2One(
         'customer_care.survey.meeting', "Meeting", required=True,

@@ -41,7 +41,7 @@ def token_digest(token):
 class Participant(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'customer_care.survey.participant'
-    __string__ = "Survey Participant"
+    __string__ = "Surveyed Customer"
 
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,

@@ -10,7 +10,7 @@ from .exceptions import TermValidationError
 
 class Term(ModelSQL, ModelView):
     __name__ = 'customer_care.term'
-    __string__ = "Response Term"
+    __string__ = "Term"
 
     kind = fields.Selection(
         [(None, "")] + KINDS, "Case Kind", sort=False,
