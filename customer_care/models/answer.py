@@ -17,7 +17,6 @@ from .exceptions import CaseError
 
 
 class RespondStart(ModelView):
-    "Send the Answer of a Case"
     __name__ = 'customer_care.case.respond.start'
     __string__ = "Send the Answer"
 
@@ -44,7 +43,6 @@ class RespondStart(ModelView):
 
 
 class Respond(Wizard):
-    "Send the Answer of a Case"
     __name__ = 'customer_care.case.respond'
 
     start = StateView(

@@ -188,8 +188,9 @@ class BusinessCalendar:
 
 
 class Holiday(DeactivableMixin, ModelSQL, ModelView):
-    "A non-working day of the company besides the public holidays"
+    "A non-working day of the company besides the public holidays."
     __name__ = 'customer_care.holiday'
+    __string__ = "Company Holiday"
 
     company = fields.Many2One(
         'company.company', "Company", required=True, ondelete='CASCADE')

@@ -10,6 +10,7 @@ from sql import Literal, Null
 from sql.conditionals import Case as SQLCase
 from sql.conditionals import Coalesce
 from sql.functions import CharLength
+from sql.operators import Or
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -149,8 +150,8 @@ def compact_phone(phone):
 class Case(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView,
         ChatMixin):
-    "Customer Care Case"
     __name__ = 'customer_care.case'
+    __string__ = "Case"
     _rec_name = 'number'
     _history = True
 
@@ -696,10 +697,11 @@ class Case(
 
     @classmethod
     def search_due_status(cls, name, clause):
-        """Search the due status with a domain on the stored due date
+        """Search the due status with one sub-query on the stored due date
 
         One date range per company (each has its own calendar and today);
         the due date has an index on the open cases."""
+        table = cls.__table__()
         _, operator, value = clause
         if operator in {'=', '!='}:
             values = {value}
@@ -710,34 +712,30 @@ class Case(
         if operator in {'!=', 'not in'}:
             values = set(DUE_STATUSES) - values
         limits = cls._due_limits()
-        domain = ['OR']
+        is_open = table.state.in_(OPEN_STATES) & (table.due_date != Null)
+        statuses = []
         for status in DUE_STATUSES:
             if status not in values:
                 continue
             if status is None:
-                domain.append(['OR',
-                        ('state', 'not in', OPEN_STATES),
-                        ('due_date', '=', None),
-                        ])
+                statuses.append(~is_open)
                 continue
-            companies = ['OR']
+            companies = []
             for company, (today, limit) in limits.items():
                 if status == 'overdue':
-                    dates = [('due_date', '<', today)]
+                    dates = table.due_date < today
                 elif status == 'due_soon':
-                    dates = [
-                        ('due_date', '>=', today), ('due_date', '<', limit)]
+                    dates = ((table.due_date >= today)
+                        & (table.due_date < limit))
                 else:
-                    dates = [('due_date', '>=', limit)]
-                companies.append([('company', '=', company)] + dates)
-            domain.append([
-                    ('state', 'in', OPEN_STATES),
-                    ('due_date', '!=', None),
-                    companies,
-                    ])
-        if len(domain) == 1:
+                    dates = table.due_date >= limit
+                companies.append((table.company == company) & dates)
+            if companies:
+                statuses.append(is_open & Or(companies))
+        if not statuses:
             return [('id', '=', -1)]
-        return domain
+        return [('id', 'in', table.select(
+                    table.id, where=Or(statuses)))]
 
     @classmethod
     def order_due_status(cls, tables):
@@ -1396,8 +1394,8 @@ class Case(
 
 
 class CaseExtendStart(ModelView):
-    "Extend Case Term"
     __name__ = 'customer_care.case.extend.start'
+    __string__ = "Extend Case Term"
 
     case = fields.Many2One('customer_care.case', "Case", readonly=True)
     due_date = fields.Date("Current Due Date", readonly=True)
@@ -1413,7 +1411,6 @@ class CaseExtendStart(ModelView):
 
 
 class CaseExtend(Wizard):
-    "Extend Case Term"
     __name__ = 'customer_care.case.extend'
 
     start = StateView(

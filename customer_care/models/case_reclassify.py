@@ -154,8 +154,8 @@ class Case(metaclass=PoolMeta):
 
 
 class CaseReclassifyStart(ModelView):
-    "Reclassify Case"
     __name__ = 'customer_care.case.reclassify.start'
+    __string__ = "Reclassify Case"
 
     case = fields.Many2One('customer_care.case', "Case", readonly=True)
     kind = fields.Selection(KINDS, "Kind", required=True)
@@ -193,7 +193,6 @@ class CaseReclassifyStart(ModelView):
 
 
 class CaseReclassify(Wizard):
-    "Reclassify Case"
     __name__ = 'customer_care.case.reclassify'
 
     start = StateView(

@@ -24,7 +24,6 @@ PENDING_STATES = ['draft', 'submitted', 'approved']
 
 
 class ChangeRequest(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Contract Change Request"
     __name__ = 'customer_care.change_request'
     __string__ = "Change Request"
 

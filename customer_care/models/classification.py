@@ -34,10 +34,10 @@ class ClassificationMixin(DeactivableMixin, ModelSQL, ModelView):
 
 
 class QualityAttribute(ClassificationMixin):
-    "Quality Attribute"
     __name__ = 'customer_care.quality_attribute'
+    __string__ = "Quality Attribute"
 
 
 class RegulatorClassification(ClassificationMixin):
-    "Regulator Classification"
     __name__ = 'customer_care.regulator_classification'
+    __string__ = "Regulator Classification"

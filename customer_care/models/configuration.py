@@ -20,8 +20,8 @@ from .exceptions import ConfigurationValidationError
 
 class Configuration(
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
-    "Customer Care Configuration"
     __name__ = 'customer_care.configuration'
+    __string__ = "Customer Care Configuration"
 
     case_sequence = fields.MultiValue(fields.Many2One(
             'ir.sequence', "Case Sequence", required=True,
@@ -236,8 +236,8 @@ def record_url(record):
 
 
 class ConfigurationSequence(ModelSQL, CompanyValueMixin):
-    "Customer Care Configuration Sequence"
     __name__ = 'customer_care.configuration.sequence'
+    __string__ = "Customer Care Configuration Sequence"
     case_sequence = fields.Many2One(
         'ir.sequence', "Case Sequence", required=True,
         domain=[
@@ -273,8 +273,8 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
 
 
 class ConfigurationDefaultTeam(ModelSQL, CompanyValueMixin):
-    "Customer Care Configuration Default Team"
     __name__ = 'customer_care.configuration.default_team'
+    __string__ = "Customer Care Configuration Default Team"
     default_team = fields.Many2One(
         'customer_care.team', "Default Team",
         domain=[

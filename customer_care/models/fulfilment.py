@@ -61,7 +61,6 @@ def context_period():
 
 
 class PeriodContext(ModelView):
-    "Customer Care Contract Period"
     __name__ = 'customer_care.contract.period.context'
     __string__ = "Contract Period"
 
@@ -95,7 +94,6 @@ class PeriodContext(ModelView):
 
 
 class SlaCompliance(ModelSQL, ModelView):
-    "Customer Care SLA Compliance"
     __name__ = 'customer_care.sla.compliance'
     __string__ = "SLA Compliance"
 
@@ -142,7 +140,6 @@ class SlaCompliance(ModelSQL, ModelView):
 
 
 class FulfilmentContext(PeriodContext):
-    "Customer Care Contract Fulfilment Context"
     __name__ = 'customer_care.contract.fulfilment.context'
     __string__ = "Contract Fulfilment Context"
 
@@ -238,7 +235,6 @@ class FulfilmentContext(PeriodContext):
 
 
 class Fulfilment(ModelSQL, ModelView):
-    "Customer Care Contract Fulfilment"
     __name__ = 'customer_care.contract.fulfilment'
     __string__ = "Contract Fulfilment"
 

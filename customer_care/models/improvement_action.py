@@ -56,7 +56,6 @@ RUNNING_STATES = ['approved', 'processing']
 
 class ImprovementAction(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Improvement Action"
     __name__ = 'customer_care.improvement_action'
     __string__ = "Improvement Action"
     _rec_name = 'number'
@@ -656,7 +655,6 @@ class ImprovementAction(
 
 
 class ImprovementAction_Party(ModelSQL):
-    "Customer Care Improvement Action - Party"
     __name__ = 'customer_care.improvement_action-party.party'
     __string__ = "Improvement Action - Party"
 
@@ -676,7 +674,6 @@ class ImprovementAction_Party(ModelSQL):
 class ImprovementActionLine(
         StateReadonlyMixin, ReminderMixin, sequence_ordered(), Workflow,
         ModelSQL, ModelView):
-    "Customer Care Improvement Action Line"
     __name__ = 'customer_care.improvement_action.line'
     __string__ = "Improvement Action Line"
     _rec_name = 'activity'
@@ -773,7 +770,7 @@ class ImprovementActionLine(
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('action.' + clause[0], *clause[1:])]
+        return [('action.company' + clause[0][len(name):], *clause[1:])]
 
     @fields.depends('action', '_parent_action.company')
     def on_change_with_currency(self, name=None):
@@ -870,7 +867,6 @@ class ImprovementActionLine(
 
 
 class ActionPlanReport(CareReport):
-    "Improvement Action Plan"
     __name__ = 'customer_care.improvement_action.plan'
 
     @classmethod

@@ -23,8 +23,8 @@ from .reminder import ReminderMixin
 
 class InformationRequest(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Information Request"
     __name__ = 'customer_care.case.information_request'
+    __string__ = "Information Request"
 
     _states = {
         'readonly': Eval('state') != 'requested',
@@ -133,7 +133,7 @@ class InformationRequest(
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('case.' + clause[0],) + tuple(clause[1:])]
+        return [('case.company' + clause[0][len(name):], *clause[1:])]
 
     def get_rec_name(self, name):
         recipient = self.user or self.team

@@ -19,8 +19,8 @@ class Template(metaclass=PoolMeta):
 
 
 class ServiceContact(ModelSQL):
-    "Customer Care Service Contact"
     __name__ = 'customer_care.service.contact'
+    __string__ = "Service Contact"
 
     template = fields.Many2One(
         'product.template', "Service", required=True, ondelete='CASCADE')

@@ -32,8 +32,8 @@ CHOICE_TYPES = {'single', 'multiple'}
 
 
 class Questionnaire(DeactivableMixin, ModelSQL, ModelView):
-    "Customer Care Questionnaire"
     __name__ = 'customer_care.questionnaire'
+    __string__ = "Questionnaire"
 
     name = fields.Char("Name", required=True, translate=True)
     title = fields.Char(
@@ -50,8 +50,8 @@ class Questionnaire(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Question(sequence_ordered(), ModelSQL, ModelView):
-    "Customer Care Questionnaire Question"
     __name__ = 'customer_care.questionnaire.question'
+    __string__ = "Questionnaire Question"
 
     questionnaire = fields.Many2One(
         'customer_care.questionnaire', "Questionnaire", required=True,
@@ -149,8 +149,8 @@ class Question(sequence_ordered(), ModelSQL, ModelView):
 
 
 class Choice(sequence_ordered(), ModelSQL, ModelView):
-    "Customer Care Questionnaire Choice"
     __name__ = 'customer_care.questionnaire.choice'
+    __string__ = "Questionnaire Choice"
 
     question = fields.Many2One(
         'customer_care.questionnaire.question', "Question", required=True,

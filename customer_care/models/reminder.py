@@ -51,8 +51,8 @@ class ReminderMixin:
 
 
 class Reminder(ModelSQL, ModelView):
-    "Customer Care Reminder"
     __name__ = 'customer_care.reminder'
+    __string__ = "Reminder"
 
     record_model = fields.Char("Model", required=True, readonly=True)
     record_id = fields.Integer("Record ID", required=True, readonly=True)

@@ -39,8 +39,8 @@ def _normalize(text):
 class Rule(
         CaseConditionMixin, sequence_ordered(), DeactivableMixin, ModelSQL,
         ModelView):
-    "Customer Care Routing Rule"
     __name__ = 'customer_care.routing.rule'
+    __string__ = "Routing Rule"
 
     name = fields.Char("Name", required=True, translate=True)
     # Conditions besides the company, the kinds and the channels
@@ -217,8 +217,8 @@ class Rule(
 
 
 class Rule_Product(ModelSQL):
-    "Routing Rule - Service"
     __name__ = 'customer_care.routing.rule-product.product'
+    __string__ = "Routing Rule - Service"
 
     rule = fields.Many2One(
         'customer_care.routing.rule', "Rule", required=True,
@@ -228,8 +228,8 @@ class Rule_Product(ModelSQL):
 
 
 class Rule_Category(ModelSQL):
-    "Routing Rule - Customer Category"
     __name__ = 'customer_care.routing.rule-party.category'
+    __string__ = "Routing Rule - Customer Category"
 
     rule = fields.Many2One(
         'customer_care.routing.rule', "Rule", required=True,
@@ -248,7 +248,6 @@ TEST_RESULTS = [
 
 
 class TestStart(ModelView):
-    "Test Routing"
     __name__ = 'customer_care.routing.test.start'
     __string__ = "Routing Test"
 
@@ -355,7 +354,6 @@ class TestStart(ModelView):
 
 
 class Test(Wizard):
-    "Test Routing"
     __name__ = 'customer_care.routing.test'
 
     start = StateView(

@@ -63,8 +63,8 @@ def contact_days(datetimes, calendar):
 
 
 class Check(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Satisfaction Check"
     __name__ = 'customer_care.satisfaction.check'
+    __string__ = "Satisfaction Check"
 
     _states = {
         'readonly': Eval('state') != 'pending',
@@ -233,7 +233,7 @@ class Check(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        return [('case.rec_name',) + tuple(clause[1:])]
+        return [('case.rec_name', *clause[1:])]
 
     def get_phones(self, name):
         numbers = []
@@ -494,8 +494,8 @@ class Check(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
 
 
 class Attempt(ModelSQL, ModelView):
-    "Customer Care Satisfaction Call Attempt"
     __name__ = 'customer_care.satisfaction.attempt'
+    __string__ = "Satisfaction Call Attempt"
 
     check = fields.Many2One(
         'customer_care.satisfaction.check', "Check", required=True,

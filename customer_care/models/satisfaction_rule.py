@@ -25,8 +25,8 @@ METHODS = [
 class Rule(
         CaseConditionMixin, sequence_ordered(), DeactivableMixin, ModelSQL,
         ModelView):
-    "Customer Care Satisfaction Rule"
     __name__ = 'customer_care.satisfaction.rule'
+    __string__ = "Satisfaction Rule"
 
     name = fields.Char("Name", required=True, translate=True)
     # Conditions besides the company, the kinds and the channels

@@ -25,8 +25,8 @@ def month_bounds(date):
 
 
 class Sample(ModelSQL, ModelView):
-    "Customer Care Satisfaction Sample"
     __name__ = 'customer_care.satisfaction.sample'
+    __string__ = "Satisfaction Sample"
 
     company = fields.Many2One(
         'company.company', "Company", required=True, readonly=True)
@@ -145,8 +145,8 @@ class Sample(ModelSQL, ModelView):
 
 
 class DrawSampleStart(ModelView):
-    "Draw Satisfaction Samples"
     __name__ = 'customer_care.satisfaction.sample.draw.start'
+    __string__ = "Draw Satisfaction Samples"
 
     month = fields.Date(
         "Month", required=True,
@@ -160,7 +160,6 @@ class DrawSampleStart(ModelView):
 
 
 class DrawSample(Wizard):
-    "Draw Satisfaction Samples"
     __name__ = 'customer_care.satisfaction.sample.draw'
 
     start = StateView(

@@ -21,7 +21,6 @@ from .case import KINDS
 
 
 class Segment(ModelSQL, ModelView):
-    "Customer Care Market Segment"
     __name__ = 'customer_care.segment'
     __string__ = "Market Segment"
 
@@ -243,7 +242,6 @@ class Segment(ModelSQL, ModelView):
 
 
 class Segment_Category(ModelSQL):
-    "Customer Care Market Segment - Party Category"
     __name__ = 'customer_care.segment-party.category'
     __string__ = "Market Segment - Party Category"
 
@@ -254,7 +252,6 @@ class Segment_Category(ModelSQL):
 
 
 class Segment_Service(ModelSQL):
-    "Customer Care Market Segment - Subscription Service"
     __name__ = 'customer_care.segment-sale.subscription.service'
     __string__ = "Market Segment - Subscription Service"
 
@@ -266,7 +263,6 @@ class Segment_Service(ModelSQL):
 
 
 class Segment_Country(ModelSQL):
-    "Customer Care Market Segment - Country"
     __name__ = 'customer_care.segment-country.country'
     __string__ = "Market Segment - Country"
 
@@ -277,7 +273,6 @@ class Segment_Country(ModelSQL):
 
 
 class Segment_Party(ModelSQL):
-    "Customer Care Market Segment - Party"
     __name__ = 'customer_care.segment-party.party'
     __string__ = "Market Segment - Party"
 

@@ -40,7 +40,6 @@ UPCOMING_STATES = ['scheduled', 'prepared']
 
 class Review(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Service Review"
     __name__ = 'customer_care.service_review'
     __string__ = "Service Review"
 
@@ -502,7 +501,6 @@ class Review(
 
 
 class Review_User(ModelSQL):
-    "Customer Care Service Review - User"
     __name__ = 'customer_care.service_review-res.user'
     __string__ = "Service Review - User"
 
@@ -514,7 +512,6 @@ class Review_User(ModelSQL):
 
 
 class Review_Party(ModelSQL):
-    "Customer Care Service Review - Party"
     __name__ = 'customer_care.service_review-party.party'
     __string__ = "Service Review - Party"
 
@@ -526,7 +523,6 @@ class Review_Party(ModelSQL):
 
 
 class Review_Case(ModelSQL):
-    "Customer Care Service Review - Case"
     __name__ = 'customer_care.service_review-customer_care.case'
     __string__ = "Service Review - Case"
 
@@ -544,7 +540,6 @@ class Review_Case(ModelSQL):
 
 
 class ReviewCompliance(ModelSQL, ModelView):
-    "Customer Care Service Review SLA Compliance"
     __name__ = 'customer_care.service_review.compliance'
     __string__ = "Service Review SLA Compliance"
 
@@ -568,5 +563,4 @@ class ReviewCompliance(ModelSQL, ModelView):
 
 
 class ReviewReport(CareReport):
-    "Service Review Minutes"
     __name__ = 'customer_care.service_review.minutes'

@@ -24,7 +24,6 @@ from .reminder import ReminderMixin
 class Commitment(
         StateReadonlyMixin, ReminderMixin, sequence_ordered(), Workflow,
         ModelSQL, ModelView):
-    "Customer Care Service Review Commitment"
     __name__ = 'customer_care.service_review.commitment'
     __string__ = "Service Review Commitment"
     _rec_name = 'description'

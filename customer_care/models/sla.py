@@ -31,7 +31,6 @@ SLA_UNITS = TERM_UNITS + [('business_hour', "Business Hours")]
 
 
 class Sla(DeactivableMixin, ModelSQL, ModelView):
-    "Customer Care Service Level Agreement"
     __name__ = 'customer_care.sla'
     __string__ = "Service Level Agreement"
 
@@ -71,7 +70,6 @@ class Sla(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Target(ModelSQL, ModelView):
-    "Customer Care Service Level Agreement Target"
     __name__ = 'customer_care.sla.target'
     __string__ = "SLA Target"
 

@@ -13,14 +13,14 @@ import ast
 import random
 from collections import defaultdict
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Min
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.pyson import Eval, If, PYSONDecoder
+from trytond.pyson import Eval, If, PYSONDecoder, PYSONEncoder
 from trytond.transaction import Transaction
 
 from .exceptions import SurveyCampaignError, SurveyCampaignValidationError
@@ -48,8 +48,8 @@ STRATA = [
 
 
 class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Survey Campaign"
     __name__ = 'customer_care.survey.campaign'
+    __string__ = "Survey Campaign"
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -257,6 +257,11 @@ class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        cls._migrate_population_domain()
+
+    @classmethod
     def view_attributes(cls):
         return super().view_attributes() + [
             ('/tree', 'visual',
@@ -357,20 +362,40 @@ class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
                         campaign=self.rec_name, low=low, high=high))
 
     def population_domain(self):
-        "Return the domain on the parties, checked"
+        """Return the domain on the parties, checked
+
+        It is stored as PYSON, as the domain widget of the client writes it
+        (and as Tryton stores the domains of record rules and actions)."""
         pool = Pool()
         Party = pool.get('party.party')
-        text = self.domain or '[]'
-        try:
-            # As the domain widget of the client writes it
-            domain = PYSONDecoder({}).decode(text)
-        except ValueError:
-            # As a person writes it: [('categories', '=', 3)]
-            domain = ast.literal_eval(text)
+        domain = PYSONDecoder({}).decode(self.domain or '[]')
         if not isinstance(domain, list):
             raise ValueError(domain)
         Party.search(domain, limit=0)
         return domain
+
+    @classmethod
+    def _migrate_population_domain(cls):
+        "Encode as PYSON the domains written as a Python list"
+        # Migration from 8.0.0: the domain was also read as a Python list
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        cursor.execute(*table.select(
+                table.id, table.domain, where=table.domain != Null))
+        for id_, text in cursor.fetchall():
+            try:
+                PYSONDecoder({}).decode(text)
+                continue
+            except ValueError:
+                pass
+            try:
+                domain = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                # Never a valid domain: left for the administrator to see
+                continue
+            cursor.execute(*table.update(
+                    [table.domain], [PYSONEncoder().encode(domain)],
+                    where=table.id == id_))
 
     def population_query(self):
         """Return the SQL query of the population's parties and, when
@@ -675,8 +700,8 @@ class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
 
 
 class Campaign_ExcludedCategory(ModelSQL):
-    "Customer Care Survey Campaign - Excluded Category"
     __name__ = 'customer_care.survey.campaign-excluded-party.category'
+    __string__ = "Survey Campaign - Excluded Category"
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,
         ondelete='CASCADE')
@@ -685,8 +710,8 @@ class Campaign_ExcludedCategory(ModelSQL):
 
 
 class Campaign_ExcludedParty(ModelSQL):
-    "Customer Care Survey Campaign - Excluded Party"
     __name__ = 'customer_care.survey.campaign-excluded-party.party'
+    __string__ = "Survey Campaign - Excluded Party"
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,
         ondelete='CASCADE')

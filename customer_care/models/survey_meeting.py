@@ -13,8 +13,8 @@ from .ir import open_records
 
 
 class Meeting(ModelSQL, ModelView):
-    "Customer Care Survey Meeting"
     __name__ = 'customer_care.survey.meeting'
+    __string__ = "Results Meeting"
 
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,
@@ -48,15 +48,15 @@ class Meeting(ModelSQL, ModelView):
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('campaign.company',) + tuple(clause[1:])]
+        return [('campaign.company' + clause[0][len(name):], *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.campaign.rec_name} ({self.date})'
 
 
 class Meeting_Employee(ModelSQL):
-    "Customer Care Survey Meeting - Employee"
     __name__ = 'customer_care.survey.meeting-company.employee'
+    __string__ = "Results Meeting - Employee"
     meeting = fields.Many2One(
         'customer_care.survey.meeting', "Meeting", required=True,
         ondelete='CASCADE')
@@ -65,8 +65,8 @@ class Meeting_Employee(ModelSQL):
 
 
 class Idea(ModelSQL, ModelView):
-    "Customer Care Survey Meeting Idea"
     __name__ = 'customer_care.survey.meeting.idea'
+    __string__ = "Results Meeting Idea"
 
     meeting = fields.Many2One(
         'customer_care.survey.meeting', "Meeting", required=True,
@@ -99,14 +99,16 @@ class Idea(ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        return [('subject',) + tuple(clause[1:])]
+        return [('subject', *clause[1:])]
 
     def get_company(self, name):
         return self.meeting.campaign.company.id
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('meeting.campaign.company',) + tuple(clause[1:])]
+        return [
+            ('meeting.campaign.company' + clause[0][len(name):],
+                *clause[1:])]
 
     @classmethod
     @ModelView.button

@@ -40,8 +40,8 @@ def token_digest(token):
 
 class Participant(
         StateReadonlyMixin, ReminderMixin, Workflow, ModelSQL, ModelView):
-    "Customer Care Survey Participant"
     __name__ = 'customer_care.survey.participant'
+    __string__ = "Surveyed Customer"
 
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", required=True,
@@ -171,8 +171,8 @@ class Participant(
     @classmethod
     def search_rec_name(cls, name, clause):
         return ['OR',
-            ('party.rec_name',) + tuple(clause[1:]),
-            ('campaign.rec_name',) + tuple(clause[1:]),
+            ('party.rec_name', *clause[1:]),
+            ('campaign.rec_name', *clause[1:]),
             ]
 
     def get_due_date(self, name):
@@ -377,8 +377,8 @@ class Participant(
 
 
 class Answer(ModelSQL, ModelView):
-    "Customer Care Survey Answer"
     __name__ = 'customer_care.survey.answer'
+    __string__ = "Survey Answer"
 
     participant = fields.Many2One(
         'customer_care.survey.participant', "Participant", required=True,

@@ -19,7 +19,6 @@ def bars(items, width=420, bar=14, gap=6, label_width=150):
 
 
 class CampaignReport(CareReport):
-    "Survey Campaign Report"
     __name__ = 'customer_care.survey.campaign'
 
     @classmethod

@@ -452,7 +452,6 @@ LEVELS = [
 
 
 class ResultContext(ModelView):
-    "Customer Care Survey Result Context"
     __name__ = 'customer_care.survey.result.context'
     __string__ = "Survey Results"
 
@@ -481,13 +480,12 @@ class ResultContext(ModelView):
 
 
 class Result(ModelSQL, ModelView):
-    """Customer Care Survey Result
-
-    The answers to a numeric question of a campaign counted for the whole
+    """The answers to a numeric question of a campaign counted for the whole
     campaign (overall), per stratum and per account manager: each row is
     the aggregate of its own group, so the rows of a level never need to be
     added up (a mean or a score cannot be)."""
     __name__ = 'customer_care.survey.result'
+    __string__ = "Survey Result"
 
     campaign = fields.Many2One(
         'customer_care.survey.campaign', "Campaign", readonly=True)

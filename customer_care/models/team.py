@@ -30,8 +30,8 @@ ASSIGNMENT_METHODS = [
 
 
 class Team(DeactivableMixin, ModelSQL, ModelView):
-    "Customer Care Team"
     __name__ = 'customer_care.team'
+    __string__ = "Team"
 
     name = fields.Char("Name", required=True, translate=True)
     company = fields.Many2One('company.company', "Company", required=True)
@@ -163,8 +163,8 @@ class Team(DeactivableMixin, ModelSQL, ModelView):
 
 
 class TeamUser(ModelSQL):
-    "Customer Care Team - User"
     __name__ = 'customer_care.team-res.user'
+    __string__ = "Team - User"
 
     team = fields.Many2One(
         'customer_care.team', "Team", required=True, ondelete='CASCADE')

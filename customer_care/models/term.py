@@ -9,8 +9,8 @@ from .exceptions import TermValidationError
 
 
 class Term(ModelSQL, ModelView):
-    "Customer Care Term"
     __name__ = 'customer_care.term'
+    __string__ = "Term"
 
     kind = fields.Selection(
         [(None, "")] + KINDS, "Case Kind", sort=False,

@@ -93,6 +93,7 @@ from proteus import config as pconfig
 
 from trytond import config as tconfig
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
+from trytond.pyson import PYSONEncoder
 
 __all__ = ['create_demo', 'USERS', 'PASSWORDS']
 
@@ -2180,7 +2181,7 @@ def _start_campaign(demo, questionnaire, name, start, end, contact_by,
     # segment): only the customers
     demo.as_user('admin')
     campaign = Campaign(name=name, questionnaire=questionnaire)
-    campaign.domain = repr(
+    campaign.domain = PYSONEncoder().encode(
         [('categories', 'child_of', customer_categories, 'parent')])
     campaign.objective = (
         "Medir la satisfacción de los clientes con el suministro, la "

@@ -5,6 +5,8 @@ import datetime as dt
 import re
 import uuid
 
+from trytond.pyson import PYSONEncoder
+
 CAMPAIGN = 'customer_care.survey.campaign'
 PARTICIPANT = 'customer_care.survey.participant'
 # The elements wider than the viewport or beyond its right edge
@@ -43,7 +45,7 @@ def survey_link(rpc):
             'end_date': today + dt.timedelta(days=30),
             'channels': ['email'],
             'sampling': 'all',
-            'domain': f"[('id', '=', {party})]",
+            'domain': PYSONEncoder().encode([('id', '=', party)]),
             })
     coordinator.execute(CAMPAIGN, 'sample', [campaign])
     coordinator.execute(CAMPAIGN, 'run', [campaign])

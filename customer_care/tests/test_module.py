@@ -2,7 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 import unittest
+from pathlib import Path
 
+import polib
 from sql import Column
 
 from trytond.exceptions import UserError
@@ -17,6 +19,7 @@ from trytond.modules.customer_care.models.satisfaction_sample import (
 from trytond.modules.customer_care.tests import tools
 from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
 from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -626,6 +629,149 @@ class CustomerCareTestCase(
         rule = Rule(name="Sample", method='sample', sample_size=-1)
         with self.assertRaises(UserError):
             rule.save()
+
+    @with_transaction()
+    def test_model_labels(self):
+        "Test every model of the module has its own label, also in Spanish"
+        # Without __string__ Tryton labels a model with its humanized name
+        # ("Customer Care Survey Campaign - Excluded - Party Category"), and
+        # a docstring is no label
+        pool = Pool()
+        po = polib.pofile(
+            str(Path(__file__).parent.parent / 'locale' / 'es.po'))
+        spanish = {e.msgctxt: e for e in po}
+        models = [(n, M) for n, M in pool.iterobject()
+            if n.startswith('customer_care.')]
+        self.assertTrue(models)
+        for name, Model in models:
+            with self.subTest(model=name):
+                own = [c for c in Model.__mro__
+                    if c.__module__.startswith('trytond.modules.customer_care')
+                    and vars(c).get('__name__') == name]
+                self.assertTrue(
+                    any('__string__' in vars(c) for c in own),
+                    "no __string__")
+                label = Model.__string__
+                self.assertNotIn('.', label)
+                self.assertNotIn('_', label)
+                # The module's name only in its configuration's labels
+                if not label.startswith("Customer Care Configuration"):
+                    self.assertNotIn("Customer Care", label)
+                entry = spanish.get(f'model:{name},string:')
+                self.assertTrue(entry, "not in es.po")
+                self.assertEqual(entry.msgid, label)
+                self.assertTrue(entry.msgstr)
+                self.assertFalse(entry.fuzzy)
+
+    @with_transaction()
+    def test_related_field_searchers(self):
+        "Test the company of a record is searched through its parent"
+        pool = Pool()
+        Request = pool.get('customer_care.case.information_request')
+        Line = pool.get('customer_care.improvement_action.line')
+        Questionnaire = pool.get('customer_care.questionnaire')
+        Campaign = pool.get('customer_care.survey.campaign')
+        Meeting = pool.get('customer_care.survey.meeting')
+        Idea = pool.get('customer_care.survey.meeting.idea')
+        company, customer = self._setup()
+        other = create_company(name="Other")
+        with set_company(company):
+            case = self._case(customer, dt.datetime(2026, 11, 20, 15, 0))
+            request, = Request.create([{
+                        'case': case.id,
+                        'user': Transaction().user,
+                        'kind': 'information',
+                        'question': "Question",
+                        'due_date': dt.date(2026, 11, 30),
+                        }])
+            line, = self._action(customer).lines
+            questionnaire, = Questionnaire.create([{'name': "Survey"}])
+            campaign, = Campaign.create([{
+                        'name': "Campaign",
+                        'questionnaire': questionnaire.id,
+                        'start_date': dt.date(2026, 11, 1),
+                        'end_date': dt.date(2026, 11, 30),
+                        }])
+            meeting, = Meeting.create([{
+                        'campaign': campaign.id,
+                        'date': dt.date(2026, 12, 1),
+                        'ideas': [('create', [{'subject': "Idea"}])],
+                        }])
+            idea, = meeting.ideas
+            for Model, record in [
+                    (Request, request), (Line, line), (Meeting, meeting),
+                    (Idea, idea)]:
+                with self.subTest(model=Model.__name__):
+                    for clause, found in [
+                            (('company', '=', company.id), [record]),
+                            (('company', '=', other.id), []),
+                            (('company', 'in', [company.id]), [record]),
+                            (('company', '!=', company.id), []),
+                            # A nested clause keeps its path
+                            (('company.currency.code', '=',
+                                    company.currency.code), [record]),
+                            (('company.currency.code', '=', 'xxx'), []),
+                            (('company', 'where',
+                                    [('party.name', '=', "Other")]), []),
+                            ]:
+                        self.assertEqual(
+                            Model.search([clause]), found, msg=clause)
+
+
+    @with_transaction()
+    def test_survey_campaign_domain_migration(self):
+        "Test the campaign domains written as a Python list become PYSON"
+        pool = Pool()
+        Questionnaire = pool.get('customer_care.questionnaire')
+        Campaign = pool.get('customer_care.survey.campaign')
+        table = Campaign.__table__()
+        cursor = Transaction().connection.cursor()
+        company, customer = self._setup()
+        stored = {
+            "python": "[('name', '=', 'Customer'), ('active', '=', True)]",
+            "pyson": '[["name", "=", "Customer"]]',
+            "empty": None,
+            "invalid": "[('name', '=',",
+            }
+        with set_company(company):
+            questionnaire, = Questionnaire.create([{'name': "Survey"}])
+            campaigns = Campaign.create([{
+                        'name': name,
+                        'questionnaire': questionnaire.id,
+                        'start_date': dt.date(2026, 11, 1),
+                        'end_date': dt.date(2026, 11, 30),
+                        } for name in stored])
+            for campaign in campaigns:
+                cursor.execute(*table.update(
+                        [table.domain], [stored[campaign.name]],
+                        where=table.id == campaign.id))
+
+            Campaign.__register__('customer_care')
+
+            cursor.execute(*table.select(
+                    table.name, table.domain,
+                    where=table.id.in_([c.id for c in campaigns])))
+            migrated = dict(cursor)
+            self.assertEqual(migrated, {
+                    "python": PYSONEncoder().encode(
+                        [('name', '=', 'Customer'), ('active', '=', True)]),
+                    "pyson": stored["pyson"],
+                    "empty": None,
+                    "invalid": stored["invalid"],
+                    })
+            # Forget the values read before the migration wrote the table
+            Transaction().cache.clear()
+            python, pyson, empty, _ = Campaign.browse(
+                [c.id for c in campaigns])
+            self.assertEqual(
+                python.population_domain(),
+                [['name', '=', 'Customer'], ['active', '=', True]])
+            self.assertEqual(
+                pyson.population_domain(), [['name', '=', 'Customer']])
+            self.assertEqual(empty.population_domain(), [])
+            for campaign in [python, pyson]:
+                self.assertEqual(
+                    campaign.get_population(), {customer.id: None})
 
 
 del test_tryton.ModuleTestCase

@@ -27,6 +27,7 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.customer_care.models.survey_participant import (
     token_digest)
 from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction
 from trytond.wsgi import app
@@ -91,7 +92,7 @@ def create_survey():
                 'end_date': dt.date(2026, 12, 31),
                 'sampling': 'all',
                 'channels': ['manager'],
-                'domain': repr([('id', 'in', ids)]),
+                'domain': PYSONEncoder().encode([('id', 'in', ids)]),
                 } for name, ids in [
                 ("Running", [parties[0].id, parties[1].id, parties[3].id,
                         parties[4].id, parties[5].id]),
