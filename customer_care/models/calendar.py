@@ -212,7 +212,12 @@ class Holiday(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def on_modification(cls, mode, holidays, field_names=None):
         super().on_modification(mode, holidays, field_names=field_names)
-        _calendar_cache.clear()
+        clear_calendar_cache()
+
+
+def clear_calendar_cache():
+    "Forget the calendars of the companies, to build them anew when needed"
+    _calendar_cache.clear()
 
 
 def _timezone(company):

@@ -13,7 +13,7 @@ from trytond.transaction import Transaction
 from trytond.url import http_host
 
 from .calendar import (
-    WEEKDAYS, _calendar_cache, check_holiday_calendar, get_calendar,
+    WEEKDAYS, check_holiday_calendar, clear_calendar_cache, get_calendar,
     public_holiday_names)
 from .exceptions import ConfigurationValidationError
 
@@ -173,7 +173,7 @@ class Configuration(
     @classmethod
     def on_modification(cls, mode, configurations, field_names=None):
         super().on_modification(mode, configurations, field_names=field_names)
-        _calendar_cache.clear()
+        clear_calendar_cache()
 
     @classmethod
     def validate_fields(cls, configurations, field_names):

@@ -24,13 +24,13 @@ from trytond.transaction import Transaction
 from .configuration import record_url
 
 
-def _language(record):
+def language_of(record):
     "Return the language code in which to write to a user or a party"
     lang = getattr(record, 'language', None) or getattr(record, 'lang', None)
     return lang.code if lang else None
 
 
-def _message(msg_id, language, **variables):
+def message_text(msg_id, language, **variables):
     "Return the text of the message in language, with dates in its format"
     pool = Pool()
     Lang = pool.get('ir.lang')
@@ -46,7 +46,7 @@ def record_links(records, language):
     "Return the lines giving the web client's address of each record"
     if not records:
         return ''
-    lines = [_message('customer_care.msg_email_record_links', language)]
+    lines = [message_text('customer_care.msg_email_record_links', language)]
     lines.extend(f'{r.rec_name}: {record_url(r)}' for r in records)
     return '\n'.join(lines)
 
@@ -91,9 +91,9 @@ def notify_users(users, records, subject_msg, body_msg, **variables):
     records = list(records)
     notifications = []
     for user in users:
-        language = _language(user)
-        subject = _message(subject_msg, language, **variables)
-        body = _message(body_msg, language, **variables)
+        language = language_of(user)
+        subject = message_text(subject_msg, language, **variables)
+        body = message_text(body_msg, language, **variables)
         notifications.append(Notification(
                 user=user,
                 label=subject,
@@ -132,10 +132,10 @@ def customer_address(record):
 
 def customer_message(record, subject_msg, body_msg, **variables):
     "Return the subject and the body to the customer, in their language"
-    language = _language(record.customer)
+    language = language_of(record.customer)
     return (
-        _message(subject_msg, language, **variables),
-        _message(body_msg, language, **variables))
+        message_text(subject_msg, language, **variables),
+        message_text(body_msg, language, **variables))
 
 
 def notify_customer(
@@ -161,7 +161,7 @@ def notify_customer(
 
 def notify_address(address, record, subject_msg, body_msg, **variables):
     "E-mail an address (of a team) about the record, in the company language"
-    subject = _message(subject_msg, None, **variables)
-    body = _message(body_msg, None, **variables)
+    subject = message_text(subject_msg, None, **variables)
+    body = message_text(body_msg, None, **variables)
     body = '\n\n'.join([body, record_links([record], None)])
     return send_email(address, subject, body, resource=record)

@@ -26,7 +26,7 @@ from trytond.transaction import Transaction
 
 from .configuration import web_url
 from .exceptions import SurveyAnswerValidationError, SurveyCampaignError
-from .notify import _language, _message, send_email
+from .notify import language_of, message_text, send_email
 from .questionnaire import CHOICE_TYPES, RANGES
 from .readonly import StateReadonlyMixin
 from .reminder import ReminderMixin
@@ -318,16 +318,16 @@ class Participant(
             participant.token_digest = token_digest(token)
             participant.channel = 'email'
             participant.link_sent = dt.datetime.now()
-            language = _language(participant.party)
+            language = language_of(participant.party)
             with Transaction().set_context(language=language):
                 # The campaign's name is internal: the customer sees the
                 # questionnaire's title
                 title = cls(participant.id).public_title
-            subject = _message(
+            subject = message_text(
                 'customer_care.msg_survey_link_subject', language,
                 campaign=title,
                 company=participant.company.rec_name)
-            body = _message(
+            body = message_text(
                 'customer_care.msg_survey_link_body', language,
                 campaign=title,
                 company=participant.company.rec_name,

@@ -108,7 +108,7 @@ import urllib.request
 from pathlib import Path
 
 from . import demo, mailsink
-from .tools import MODULE, _module_hash
+from .tools import MODULE, module_hash
 
 ROOT = MODULE.parent
 CACHE = Path(os.environ.get('CC_BROWSER_CACHE') or ROOT / '.cache' / 'browser')
@@ -208,7 +208,7 @@ def cache_key():
 
     (Not browser.py: after changing how the database is built, set
     CC_BROWSER_REBUILD=1 once.)"""
-    digest = hashlib.sha256(_module_hash().encode())
+    digest = hashlib.sha256(module_hash().encode())
     digest.update((MODULE / 'tests' / 'demo.py').read_bytes())
     digest.update(dt.date.today().isoformat().encode())
     return digest.hexdigest()[:16]

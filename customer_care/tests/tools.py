@@ -9,7 +9,8 @@ from pathlib import Path
 MODULE = Path(__file__).resolve().parent.parent
 
 
-def _module_hash():
+def module_hash():
+    "Return a hash of the files that shape a database of the module"
     digest = hashlib.sha256()
     for path in sorted(MODULE.rglob('*')):
         if (path.is_file() and 'tests' not in path.relative_to(MODULE).parts
@@ -30,8 +31,8 @@ def key_db_cache():
     """
     cache = os.environ.get('DB_CACHE')
     if cache and '://' not in cache and not cache.rstrip('/').endswith(
-            _module_hash()):
-        folder = os.path.join(cache, _module_hash())
+            module_hash()):
+        folder = os.path.join(cache, module_hash())
         os.makedirs(folder, exist_ok=True)
         os.environ['DB_CACHE'] = folder
 
