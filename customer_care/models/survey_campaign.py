@@ -16,9 +16,11 @@ from collections import defaultdict
 from sql import Literal, Null
 from sql.aggregate import Min
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.model.modelstorage import is_leaf
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONDecoder, PYSONEncoder
 from trytond.transaction import Transaction
@@ -30,6 +32,12 @@ from .sampling import draw
 from .survey_tabulation import (
     CONFIDENCES, allocate, cochran, distribution, tabulate, tabulate_campaigns)
 
+
+# What a domain written by hand raises when it is not a domain of the
+# parties: decoded (ValueError, SyntaxError), checked (ValueError) or
+# searched (KeyError for an unknown field, TypeError or IndexError for a
+# value of the wrong kind)
+DOMAIN_ERRORS = (ValueError, SyntaxError, TypeError, KeyError, IndexError)
 
 CHANNELS = [
     ('manager', "Account Manager Call or Visit"),
@@ -45,6 +53,20 @@ STRATA = [
     ('account_manager', "Account Manager"),
     ('country', "Country"),
     ]
+
+
+def check_domain(domain):
+    """Raise ValueError unless domain is made of leaves and sub-domains
+
+    Tryton's search takes any other clause for a sub-domain and recurses
+    without end into it: a leaf with an unknown operator, or too short."""
+    if not isinstance(domain, (list, tuple)):
+        raise ValueError(domain)
+    for i, clause in enumerate(domain):
+        if i == 0 and isinstance(clause, str) and clause in {'AND', 'OR'}:
+            continue
+        if not is_leaf(clause):
+            check_domain(clause)
 
 
 class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
@@ -349,10 +371,11 @@ class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
                     campaign=self.rec_name))
         try:
             self.population_domain()
-        except Exception:
+        # PostgreSQL also refuses an operand of the wrong type
+        except (*DOMAIN_ERRORS, backend.DatabaseDataError) as exception:
             raise SurveyCampaignValidationError(gettext(
                     'customer_care.msg_survey_campaign_domain',
-                    campaign=self.rec_name))
+                    campaign=self.rec_name)) from exception
         question = self.satisfaction_question
         if question and self.satisfied_threshold is not None:
             low, high = RANGES[question.type]
@@ -371,6 +394,7 @@ class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
         domain = PYSONDecoder({}).decode(self.domain or '[]')
         if not isinstance(domain, list):
             raise ValueError(domain)
+        check_domain(domain)
         Party.search(domain, limit=0)
         return domain
 
@@ -449,7 +473,8 @@ class Campaign(StateReadonlyMixin, Workflow, ModelSQL, ModelView):
             elif campaign.id >= 0 and campaign.state == 'draft':
                 try:
                     result[campaign.id] = len(campaign.get_population())
-                except Exception:
+                except (*DOMAIN_ERRORS, AccessError):
+                    # A domain on the fields the user may not read
                     result[campaign.id] = None
             else:
                 result[campaign.id] = None

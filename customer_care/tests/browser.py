@@ -887,6 +887,8 @@ def screenshot_failure(item):
     paths = []
     name = re.sub(r'[^\w.-]+', '_', item.nodeid.split('/')[-1])
     for n, sao in enumerate(getattr(item, PAGES_KEY, []), 1):
+        # Only browser tests have pages, and they need playwright
+        from playwright.sync_api import Error as PlaywrightError
         page = sao.page
         if page.is_closed():
             continue
@@ -899,7 +901,7 @@ def screenshot_failure(item):
         paths.append(calls)
         try:
             page.screenshot(path=str(path), full_page=True)
-        except Exception:  # a crashed page must not hide the failure
+        except PlaywrightError:  # a crashed page must not hide the failure
             continue
         paths.append(path)
     return paths
