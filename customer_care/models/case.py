@@ -1358,39 +1358,38 @@ class Case(
             cases, 'customer_care.msg_case_extended', audience='public')
 
     # Reminders
-    @classmethod
-    def _reminder_messages(cls, kind):
-        return (
-            f'customer_care.msg_case_{kind}_subject',
-            f'customer_care.msg_case_{kind}_body',
-            )
+    _reminder_messages = {
+        'reminder': (
+            'customer_care.msg_case_reminder_subject',
+            'customer_care.msg_case_reminder_body'),
+        'escalation': (
+            'customer_care.msg_case_escalation_subject',
+            'customer_care.msg_case_escalation_body'),
+        }
 
     @classmethod
-    def _reminder_candidates(cls, kind, date):
+    def _reminder_tables(cls):
         pool = Pool()
         Team = pool.get('customer_care.team')
         case = cls.__table__()
         team = Team.__table__()
-        company = Transaction().context.get('company')
-        where = case.state.in_(OPEN_STATES) & (case.due_date != Null)
-        if company:
-            where &= case.company == company
-        if kind == 'reminder':
-            # The team's manager when nobody took the case yet
-            user = Coalesce(case.responsible, team.manager)
-            where &= (case.due_date <= date) & (user != Null)
-            return case.join(team, 'LEFT', condition=case.team == team.id
-                ).select(
-                    case.id.as_('record'), case.due_date.as_('due_date'),
-                    user.as_('user'),
-                    where=where)
-        else:
-            where &= (case.due_date < date) & (team.manager != Null)
-            return case.join(team, condition=case.team == team.id
-                ).select(
-                    case.id.as_('record'), case.due_date.as_('due_date'),
-                    team.manager.as_('user'),
-                    where=where)
+        return case.join(team, 'LEFT', condition=case.team == team.id), {
+            None: case,
+            'team': team,
+            }
+
+    @classmethod
+    def _reminder_open(cls, tables):
+        return tables[None].state.in_(OPEN_STATES)
+
+    @classmethod
+    def _reminder_user(cls, tables):
+        # The team's manager when nobody took the case yet
+        return Coalesce(tables[None].responsible, tables['team'].manager)
+
+    @classmethod
+    def _escalation_user(cls, tables):
+        return tables['team'].manager
 
 
 class CaseExtendStart(ModelView):

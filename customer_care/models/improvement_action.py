@@ -7,7 +7,6 @@ from an origin (a case today), is approved against the four questions of the
 relationship procedure, carries out a tactical plan of lines, and is checked
 for effectiveness once done; a not effective action opens a follow-up action.
 """
-from sql import Null
 from sql.aggregate import Min
 from sql.conditionals import Coalesce
 
@@ -614,44 +613,45 @@ class ImprovementAction(
         cls.save(follow_ups)
         return follow_ups
 
-    # Reminders
-    @classmethod
-    def _reminder_messages(cls, kind):
-        return (
-            f'customer_care.msg_action_{kind}_subject',
-            f'customer_care.msg_action_{kind}_body',
-            )
+    # Reminders: the responsible of approved and running actions; the
+    # overdue ones are escalated to the user of the employee who approved
+    # them
+    _reminder_messages = {
+        'reminder': (
+            'customer_care.msg_action_reminder_subject',
+            'customer_care.msg_action_reminder_body'),
+        'escalation': (
+            'customer_care.msg_action_escalation_subject',
+            'customer_care.msg_action_escalation_body'),
+        }
 
     @classmethod
-    def _reminder_candidates(cls, kind, date):
-        """Remind the responsible of approved and running actions; escalate
-        the overdue ones to the user of the employee who approved them."""
+    def _reminder_tables(cls):
         pool = Pool()
         UserEmployee = pool.get('res.user-company.employee')
         action = cls.__table__()
-        company = Transaction().context.get('company')
-        where = action.state.in_(RUNNING_STATES) & (action.due_date != Null)
-        if company:
-            where &= action.company == company
-        if kind == 'reminder':
-            where &= (action.due_date <= date) & (action.responsible != Null)
-            return action.select(
-                action.id.as_('record'), action.due_date.as_('due_date'),
-                action.responsible.as_('user'),
-                where=where)
-        else:
-            user_employee = UserEmployee.__table__()
-            # One user per employee, the reminder being unique per record
-            approver = user_employee.select(
-                user_employee.employee, Min(user_employee.user).as_('user'),
-                group_by=[user_employee.employee])
-            where &= action.due_date < date
-            return action.join(
-                approver, condition=action.approved_by == approver.employee
-                ).select(
-                    action.id.as_('record'), action.due_date.as_('due_date'),
-                    approver.user.as_('user'),
-                    where=where)
+        user_employee = UserEmployee.__table__()
+        # One user per employee, the reminder being unique per record
+        approver = user_employee.select(
+            user_employee.employee, Min(user_employee.user).as_('user'),
+            group_by=[user_employee.employee])
+        return action.join(approver, 'LEFT',
+            condition=action.approved_by == approver.employee), {
+            None: action,
+            'approver': approver,
+            }
+
+    @classmethod
+    def _reminder_open(cls, tables):
+        return tables[None].state.in_(RUNNING_STATES)
+
+    @classmethod
+    def _reminder_user(cls, tables):
+        return tables[None].responsible
+
+    @classmethod
+    def _escalation_user(cls, tables):
+        return tables['approver'].user
 
 
 class ImprovementAction_Party(ModelSQL):
@@ -831,39 +831,45 @@ class ImprovementActionLine(
     def reset(cls, lines):
         cls.write(list(lines), {'done_date': None})
 
-    # Reminders
-    @classmethod
-    def _reminder_messages(cls, kind):
-        return (
-            f'customer_care.msg_action_line_{kind}_subject',
-            f'customer_care.msg_action_line_{kind}_body',
-            )
+    # Reminders: the responsible of the lines to do of running actions
+    # (the action's responsible when the line has none); the overdue ones
+    # are escalated to the responsible of the action
+    _reminder_messages = {
+        'reminder': (
+            'customer_care.msg_action_line_reminder_subject',
+            'customer_care.msg_action_line_reminder_body'),
+        'escalation': (
+            'customer_care.msg_action_line_escalation_subject',
+            'customer_care.msg_action_line_escalation_body'),
+        }
 
     @classmethod
-    def _reminder_candidates(cls, kind, date):
-        """Remind the responsible of the lines to do of running actions
-        (the action's responsible when the line has none); escalate the
-        overdue ones to the responsible of the action."""
+    def _reminder_tables(cls):
         pool = Pool()
         ImprovementAction = pool.get('customer_care.improvement_action')
         line = cls.__table__()
         action = ImprovementAction.__table__()
-        company = Transaction().context.get('company')
-        where = ((line.state == 'to_do') & (line.due_date != Null)
-            & action.state.in_(RUNNING_STATES))
-        if company:
-            where &= action.company == company
-        if kind == 'reminder':
-            user = Coalesce(line.responsible, action.responsible)
-            where &= line.due_date <= date
-        else:
-            user = action.responsible
-            where &= line.due_date < date
-        where &= user != Null
-        return line.join(action, condition=line.action == action.id).select(
-            line.id.as_('record'), line.due_date.as_('due_date'),
-            user.as_('user'),
-            where=where)
+        return line.join(action, condition=line.action == action.id), {
+            None: line,
+            'action': action,
+            }
+
+    @classmethod
+    def _reminder_open(cls, tables):
+        return ((tables[None].state == 'to_do')
+            & tables['action'].state.in_(RUNNING_STATES))
+
+    @classmethod
+    def _reminder_company(cls, tables):
+        return tables['action'].company
+
+    @classmethod
+    def _reminder_user(cls, tables):
+        return Coalesce(tables[None].responsible, tables['action'].responsible)
+
+    @classmethod
+    def _escalation_user(cls, tables):
+        return tables['action'].responsible
 
 
 class ActionPlanReport(CareReport):

@@ -4,7 +4,6 @@
 """
 import datetime as dt
 
-from sql import Null
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
@@ -12,7 +11,6 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company.model import employee_field, set_employee
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.transaction import Transaction
 
 from .calendar import get_calendar
 from .exceptions import InformationRequestError
@@ -217,15 +215,20 @@ class InformationRequest(
         Case.check_information(
             list({r.case for r in requests}), closed=requests)
 
-    @classmethod
-    def _reminder_messages(cls, kind):
-        return (
-            f'customer_care.msg_information_request_{kind}_subject',
-            f'customer_care.msg_information_request_{kind}_body',
-            )
+    # Reminders: the user asked, else the manager of the team asked; the
+    # overdue requests are escalated to the manager of the team asked, else
+    # of the case's team
+    _reminder_messages = {
+        'reminder': (
+            'customer_care.msg_information_request_reminder_subject',
+            'customer_care.msg_information_request_reminder_body'),
+        'escalation': (
+            'customer_care.msg_information_request_escalation_subject',
+            'customer_care.msg_information_request_escalation_body'),
+        }
 
     @classmethod
-    def _reminder_candidates(cls, kind, date):
+    def _reminder_tables(cls):
         pool = Pool()
         Case = pool.get('customer_care.case')
         Team = pool.get('customer_care.team')
@@ -233,21 +236,28 @@ class InformationRequest(
         case = Case.__table__()
         team = Team.__table__()
         case_team = Team.__table__()
-        company = Transaction().context.get('company')
-        where = request.state == 'requested'
-        if company:
-            where &= case.company == company
-        query = request.join(case, condition=request.case == case.id
-            ).join(team, 'LEFT', condition=request.team == team.id
-            ).join(case_team, 'LEFT', condition=case.team == case_team.id)
-        if kind == 'reminder':
-            user = Coalesce(request.user, team.manager)
-            where &= request.due_date <= date
-        else:
-            # The manager of the team asked, else of the case's team
-            user = Coalesce(team.manager, case_team.manager)
-            where &= request.due_date < date
-        return query.select(
-            request.id.as_('record'), request.due_date.as_('due_date'),
-            user.as_('user'),
-            where=where & (user != Null))
+        return (request.join(case, condition=request.case == case.id
+                ).join(team, 'LEFT', condition=request.team == team.id
+                ).join(case_team, 'LEFT',
+                    condition=case.team == case_team.id)), {
+            None: request,
+            'case': case,
+            'team': team,
+            'case_team': case_team,
+            }
+
+    @classmethod
+    def _reminder_open(cls, tables):
+        return tables[None].state == 'requested'
+
+    @classmethod
+    def _reminder_company(cls, tables):
+        return tables['case'].company
+
+    @classmethod
+    def _reminder_user(cls, tables):
+        return Coalesce(tables[None].user, tables['team'].manager)
+
+    @classmethod
+    def _escalation_user(cls, tables):
+        return Coalesce(tables['team'].manager, tables['case_team'].manager)

@@ -2,10 +2,11 @@
 # this repository contains the full copyright notices and license terms.
 """Reminders before a due date and escalations after it, sent once.
 
-Any model that inherits ``ReminderMixin`` and implements
-``_reminder_candidates`` is reminded by the same scheduled action: the
-candidates of every model are found in one query each, and a reminder is
-recorded (and so sent) only once for a record, a kind and a due date.
+Any model that inherits ``ReminderMixin`` and states what differs (its
+tables, open records, due date, users and messages) is reminded by the same
+scheduled action: the candidates of every model are found in one query each,
+and a reminder is recorded (and so sent) only once for a record, a kind and a
+due date.
 """
 from collections import defaultdict
 
@@ -17,7 +18,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .calendar import get_calendar
-from .notify import notify_users
+from .notify import language_of, notify_users
 
 KINDS = [
     ('reminder', "Reminder"),
@@ -26,28 +27,90 @@ KINDS = [
 
 
 class ReminderMixin:
-    "A model whose records are reminded before and escalated after a date"
+    """A model whose records are reminded before and escalated after a date
+
+    It requires, for each record still open:
+
+    - a due date: the user to remind is told from the reminder days of the
+      configuration before it (business days), the user to escalate to the
+      day after it; the records also have a ``due_date`` attribute, which
+      the notification shows;
+    - a responsible, the user to remind;
+    - an escalation user, the user to escalate to (none for a model that is
+      not escalated: it has no escalation messages);
+    - a company.
+
+    A model states only what differs, on the tables of the query of its
+    candidates (a dictionary with the model's table under the key None):
+    ``_reminder_tables``, ``_reminder_open``, ``_reminder_company``,
+    ``_reminder_due_date``, ``_reminder_user``, ``_escalation_user`` and
+    ``_reminder_messages``. The query is the same for all: the open records
+    of the context company due on or before the date for a reminder, before
+    the date for an escalation, that have a user to tell.
+
+    ``_reminder_messages`` is a dictionary {kind: (subject message id, body
+    message id)} with the ids written out; its keys are the kinds sent for
+    the model. The messages receive the variables count (of records) and
+    lines (a line per record with its name and due date).
+    """
     __slots__ = ()
 
     @classmethod
+    def _reminder_tables(cls):
+        "Return the FROM clause of the candidates and its tables"
+        table = cls.__table__()
+        return table, {None: table}
+
+    @classmethod
+    def _reminder_open(cls, tables):
+        "Return the condition of the records still to remind of"
+        raise NotImplementedError
+
+    @classmethod
+    def _reminder_company(cls, tables):
+        "Return the column of the company of the records"
+        return tables[None].company
+
+    @classmethod
+    def _reminder_due_date(cls, tables, kind):
+        "Return the column of the due date of kind"
+        return tables[None].due_date
+
+    @classmethod
+    def _reminder_user(cls, tables):
+        "Return the column of the user to remind"
+        raise NotImplementedError
+
+    @classmethod
+    def _escalation_user(cls, tables):
+        "Return the column of the user to escalate to"
+        raise NotImplementedError
+
+    @classmethod
     def _reminder_candidates(cls, kind, date):
-        """Return the SQL query of the records to remind of kind.
+        """Return the SQL query of the records to tell about for kind.
 
         The query selects the columns record, due_date and user (the one to
         tell), for the records of the context company that are still open
         and due on or before date ('reminder') or before date
         ('escalation').
         """
-        raise NotImplementedError
-
-    @classmethod
-    def _reminder_messages(cls, kind):
-        """Return the ir.message ids of the subject and body of kind.
-
-        They receive the variables count (of records) and lines (a line
-        per record with its name and due date).
-        """
-        raise NotImplementedError
+        query, tables = cls._reminder_tables()
+        due_date = cls._reminder_due_date(tables, kind)
+        if kind == 'reminder':
+            user = cls._reminder_user(tables)
+            where = due_date <= date
+        else:
+            user = cls._escalation_user(tables)
+            where = due_date < date
+        where &= (cls._reminder_open(tables)
+            & (cls._reminder_company(tables)
+                == Transaction().context.get('company', -1))
+            & (user != Null))
+        return query.select(
+            tables[None].id.as_('record'), due_date.as_('due_date'),
+            user.as_('user'),
+            where=where)
 
 
 class Reminder(ModelSQL, ModelView):
@@ -114,15 +177,19 @@ class Reminder(ModelSQL, ModelView):
         limit = calendar.add_days(date, Configuration(1).reminder_days or 0)
         for model in cls.remindable_models():
             Model = pool.get(model)
-            cls._send(Model, 'reminder', limit, company_id)
-            cls._send(Model, 'escalation', date, company_id)
+            for kind, _ in KINDS:
+                if kind in Model._reminder_messages:
+                    cls._send(
+                        Model, kind, limit if kind == 'reminder' else date,
+                        company_id)
 
     @classmethod
     def _send(cls, Model, kind, date, company_id):
         pool = Pool()
         User = pool.get('res.user')
         Lang = pool.get('ir.lang')
-        cursor = Transaction().connection.cursor()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
         reminder = cls.__table__()
         candidates = Model._reminder_candidates(kind, date)
         query = candidates.join(reminder, 'LEFT',
@@ -137,22 +204,21 @@ class Reminder(ModelSQL, ModelView):
         rows = cursor.fetchall()
         if not rows:
             return []
-        user_id = Transaction().user
         cursor.execute(*reminder.insert(
                 [reminder.record_model, reminder.record_id, reminder.kind,
                     reminder.due_date, reminder.user, reminder.company,
                     reminder.create_uid, reminder.create_date],
-                [[Model.__name__, r, kind, d, u, company_id, user_id,
-                        CurrentTimestamp()]
+                [[Model.__name__, r, kind, d, u, company_id,
+                        transaction.user, CurrentTimestamp()]
                     for r, d, u in rows]))
 
         by_user = defaultdict(list)
         for record_id, due_date, user in rows:
             by_user[user].append(record_id)
-        subject_msg, body_msg = Model._reminder_messages(kind)
+        subject_msg, body_msg = Model._reminder_messages[kind]
         for user_id, record_ids in by_user.items():
             user = User(user_id)
-            lang = Lang.get(user.language.code if user.language else None)
+            lang = Lang.get(language_of(user))
             records = Model.browse(sorted(record_ids))
             notify_users(
                 [user], records, subject_msg, body_msg,

@@ -11,8 +11,6 @@ held (the minutes are recorded); its commitments
 import datetime as dt
 from collections import defaultdict
 
-from sql import Literal, Null
-
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
@@ -468,31 +466,25 @@ class Review(
         Case.save(cases)
         return cases
 
-    # Reminders
-    @classmethod
-    def _reminder_messages(cls, kind):
-        return (
+    # Reminders: the account manager of the upcoming reviews; a review is
+    # not escalated (its commitments are)
+    _reminder_messages = {
+        'reminder': (
             'customer_care.msg_service_review_reminder_subject',
-            'customer_care.msg_service_review_reminder_body',
-            )
+            'customer_care.msg_service_review_reminder_body'),
+        }
 
     @classmethod
-    def _reminder_candidates(cls, kind, date):
-        """Remind the account manager of the upcoming reviews; a review
-        is not escalated (its commitments are)."""
-        review = cls.__table__()
-        company = Transaction().context.get('company')
-        where = (review.state.in_(UPCOMING_STATES)
-            & (review.account_manager != Null)
-            & (review.date <= date))
-        if kind != 'reminder':
-            where &= Literal(False)
-        if company:
-            where &= review.company == company
-        return review.select(
-            review.id.as_('record'), review.date.as_('due_date'),
-            review.account_manager.as_('user'),
-            where=where)
+    def _reminder_open(cls, tables):
+        return tables[None].state.in_(UPCOMING_STATES)
+
+    @classmethod
+    def _reminder_due_date(cls, tables, kind):
+        return tables[None].date
+
+    @classmethod
+    def _reminder_user(cls, tables):
+        return tables[None].account_manager
 
     @property
     def due_date(self):

@@ -4,7 +4,6 @@
 or cancelled: reminded before their due date, escalated after it.
 """
 
-from sql import Null
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
@@ -12,7 +11,6 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.transaction import Transaction
 
 from .exceptions import ReviewError
 from .readonly import StateReadonlyMixin
@@ -173,37 +171,43 @@ class Commitment(
     def reopen(cls, commitments):
         cls.write(list(commitments), {'met_date': None})
 
-    # Reminders
-    @classmethod
-    def _reminder_messages(cls, kind):
-        return (
-            f'customer_care.msg_commitment_{kind}_subject',
-            f'customer_care.msg_commitment_{kind}_body',
-            )
+    # Reminders: the responsible of the open commitments; the overdue ones
+    # are escalated to the account manager of the review
+    _reminder_messages = {
+        'reminder': (
+            'customer_care.msg_commitment_reminder_subject',
+            'customer_care.msg_commitment_reminder_body'),
+        'escalation': (
+            'customer_care.msg_commitment_escalation_subject',
+            'customer_care.msg_commitment_escalation_body'),
+        }
 
     @classmethod
-    def _reminder_candidates(cls, kind, date):
-        """Remind the responsible of the open commitments; escalate the
-        overdue ones to the account manager of the review."""
+    def _reminder_tables(cls):
         pool = Pool()
         Review = pool.get('customer_care.service_review')
         commitment = cls.__table__()
         review = Review.__table__()
-        company = Transaction().context.get('company')
-        where = ((commitment.state == 'open')
-            & (review.state != 'cancelled'))
-        if company:
-            where &= review.company == company
-        if kind == 'reminder':
-            user = commitment.responsible
-            where &= commitment.due_date <= date
-        else:
-            user = Coalesce(review.account_manager, commitment.responsible)
-            where &= commitment.due_date < date
-        where &= user != Null
         return commitment.join(
-            review, condition=commitment.review == review.id).select(
-                commitment.id.as_('record'),
-                commitment.due_date.as_('due_date'),
-                user.as_('user'),
-                where=where)
+            review, condition=commitment.review == review.id), {
+            None: commitment,
+            'review': review,
+            }
+
+    @classmethod
+    def _reminder_open(cls, tables):
+        return ((tables[None].state == 'open')
+            & (tables['review'].state != 'cancelled'))
+
+    @classmethod
+    def _reminder_company(cls, tables):
+        return tables['review'].company
+
+    @classmethod
+    def _reminder_user(cls, tables):
+        return tables[None].responsible
+
+    @classmethod
+    def _escalation_user(cls, tables):
+        return Coalesce(
+            tables['review'].account_manager, tables[None].responsible)

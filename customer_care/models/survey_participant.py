@@ -338,42 +338,49 @@ class Participant(
         cls.save(participants)
 
 
-    # Reminders
-    @classmethod
-    def _reminder_messages(cls, kind):
-        return (
-            f'customer_care.msg_survey_participant_{kind}_subject',
-            f'customer_care.msg_survey_participant_{kind}_body',
-            )
+    # Reminders: the account managers of their pending customers of the
+    # running campaigns from the contact-by date (by default the end date);
+    # escalated to the same manager the day after the end
+    _reminder_messages = {
+        'reminder': (
+            'customer_care.msg_survey_participant_reminder_subject',
+            'customer_care.msg_survey_participant_reminder_body'),
+        'escalation': (
+            'customer_care.msg_survey_participant_escalation_subject',
+            'customer_care.msg_survey_participant_escalation_body'),
+        }
 
     @classmethod
-    def _reminder_candidates(cls, kind, date):
-        """Remind the account managers of their pending customers of the
-        running campaigns from the contact-by date (by default the end
-        date); escalate them to the same manager the day after the end."""
+    def _reminder_tables(cls):
         pool = Pool()
         Campaign = pool.get('customer_care.survey.campaign')
         participant = cls.__table__()
         campaign = Campaign.__table__()
-        company = Transaction().context.get('company')
-        due = (Coalesce(campaign.contact_by, campaign.end_date)
-            if kind == 'reminder' else campaign.end_date)
-        where = ((participant.state == 'pending')
-            & (campaign.state == 'running')
-            & (participant.account_manager != Null))
-        if kind == 'reminder':
-            where &= due <= date
-        else:
-            where &= due < date
-        if company:
-            where &= participant.company == company
         return participant.join(
-            campaign, condition=participant.campaign == campaign.id
-            ).select(
-                participant.id.as_('record'),
-                due.as_('due_date'),
-                participant.account_manager.as_('user'),
-                where=where)
+            campaign, condition=participant.campaign == campaign.id), {
+            None: participant,
+            'campaign': campaign,
+            }
+
+    @classmethod
+    def _reminder_open(cls, tables):
+        return ((tables[None].state == 'pending')
+            & (tables['campaign'].state == 'running'))
+
+    @classmethod
+    def _reminder_due_date(cls, tables, kind):
+        campaign = tables['campaign']
+        if kind == 'reminder':
+            return Coalesce(campaign.contact_by, campaign.end_date)
+        return campaign.end_date
+
+    @classmethod
+    def _reminder_user(cls, tables):
+        return tables[None].account_manager
+
+    @classmethod
+    def _escalation_user(cls, tables):
+        return tables[None].account_manager
 
 
 class Answer(ModelSQL, ModelView):
