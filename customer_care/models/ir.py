@@ -21,6 +21,17 @@ def open_records(xml_id, records):
     return action
 
 
+def context_company():
+    """Return the id of the company of the context, or None without one
+
+    The company module runs a scheduled action once for each of its
+    companies, with the company in the context; a scheduled action without
+    companies runs once without company, and so does nothing."""
+    company_id = Transaction().context.get('company')
+    if company_id is not None and company_id >= 0:
+        return company_id
+
+
 class Cron(metaclass=PoolMeta):
     __name__ = 'ir.cron'
 

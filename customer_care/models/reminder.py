@@ -13,11 +13,14 @@ from collections import defaultdict
 from sql import Null
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .calendar import get_calendar
+from .ir import context_company
 from .notify import language_of, notify_users
 
 KINDS = [
@@ -159,17 +162,15 @@ class Reminder(ModelSQL, ModelView):
 
     @classmethod
     def send_reminders(cls, date=None):
-        "Send the reminders and escalations due for the context company"
+        """Send the reminders and escalations due for the context company
+
+        The scheduled action runs it once for each of its companies."""
         pool = Pool()
         Company = pool.get('company.company')
         Date = pool.get('ir.date')
         Configuration = pool.get('customer_care.configuration')
-        transaction = Transaction()
-        company_id = transaction.context.get('company')
+        company_id = context_company()
         if company_id is None:
-            for company in Company.search([]):
-                with transaction.set_context(company=company.id):
-                    cls.send_reminders(date=date)
             return
         if date is None:
             date = Date.today()
@@ -204,13 +205,17 @@ class Reminder(ModelSQL, ModelView):
         rows = cursor.fetchall()
         if not rows:
             return []
-        cursor.execute(*reminder.insert(
-                [reminder.record_model, reminder.record_id, reminder.kind,
-                    reminder.due_date, reminder.user, reminder.company,
-                    reminder.create_uid, reminder.create_date],
-                [[Model.__name__, r, kind, d, u, company_id,
-                        transaction.user, CurrentTimestamp()]
-                    for r, d, u in rows]))
+        columns = [
+            reminder.record_model, reminder.record_id, reminder.kind,
+            reminder.due_date, reminder.user, reminder.company,
+            reminder.create_uid, reminder.create_date]
+        # A statement takes a bounded number of parameters
+        for sub_rows in grouped_slice(
+                rows, backend.MAX_QUERY_PARAMS // len(columns)):
+            cursor.execute(*reminder.insert(columns, [
+                        [Model.__name__, r, kind, d, u, company_id,
+                            transaction.user, CurrentTimestamp()]
+                        for r, d, u in sub_rows]))
 
         by_user = defaultdict(list)
         for record_id, due_date, user in rows:

@@ -14,6 +14,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .calendar import to_utc
+from .ir import context_company
 from .sampling import draw
 
 
@@ -93,21 +94,18 @@ class Sample(ModelSQL, ModelView):
     @classmethod
     def draw_samples(cls, date=None):
         """Draw the samples of the month of date (by default the previous
-        month) for the context company; a month is drawn once per rule."""
+        month) for the context company; a month is drawn once per rule.
+
+        The scheduled action runs it once for each of its companies."""
         pool = Pool()
         Company = pool.get('company.company')
         Date = pool.get('ir.date')
         Rule = pool.get('customer_care.satisfaction.rule')
         Check = pool.get('customer_care.satisfaction.check')
         transaction = Transaction()
-        company_id = transaction.context.get('company')
-        if not company_id:
-            # A cron without companies: draw for every company
-            samples = []
-            for company in Company.search([]):
-                with transaction.set_context(company=company.id):
-                    samples.extend(cls.draw_samples(date=date))
-            return samples
+        company_id = context_company()
+        if company_id is None:
+            return []
         company = Company(company_id)
         if date is None:
             date = Date.today().replace(day=1) - dt.timedelta(days=1)

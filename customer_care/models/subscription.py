@@ -242,24 +242,22 @@ class Subscription(metaclass=PoolMeta):
 
         Running it twice creates nothing more: the second run finds no next
         review within the horizon, and a review already scheduled on a date
-        is never created again.
+        is never created again. It works for the context company: the
+        scheduled action runs it once for each of its companies.
         """
         pool = Pool()
         Date = pool.get('ir.date')
         Review = pool.get('customer_care.service_review')
-        transaction = Transaction()
-        company_id = transaction.context.get('company')
+        company_id = Transaction().context.get('company', -1)
         if date is None:
             date = Date.today()
         until = date + dt.timedelta(days=REVIEW_HORIZON)
-        domain = [
-            ('state', '=', 'running'),
-            ('review_frequency', '!=', None),
-            ('next_review_date', '<=', until),
-            ]
-        if company_id is not None:
-            domain.append(('company', '=', company_id))
-        contracts = cls.search(domain, order=[('id', 'ASC')])
+        contracts = cls.search([
+                ('company', '=', company_id),
+                ('state', '=', 'running'),
+                ('review_frequency', '!=', None),
+                ('next_review_date', '<=', until),
+                ], order=[('id', 'ASC')])
         if not contracts:
             return []
         existing = {(r.contract.id, r.date) for r in Review.search([

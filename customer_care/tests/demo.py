@@ -101,6 +101,13 @@ COMPANY_NAME = "Gases del Litoral Demo S.A.S. E.S.P."
 TIMEZONE = 'America/Bogota'
 MAIL_DOMAIN = 'gaseslitoral.example'
 
+# The scheduled actions of the module, run for the demo company
+CRONS = [
+    'customer_care.reminder|send_reminders',
+    'customer_care.satisfaction.sample|draw_samples',
+    'sale.subscription|create_reviews',
+    ]
+
 # login: (name, groups, position)
 USERS = {
     'coordinador': ("Andrés Gómez", ['group_customer_care_admin'],
@@ -1119,6 +1126,7 @@ def create_demo(config, today=None, load_translations=True,
     demo.spanish = _setup_language(demo, 'es', load_translations)
     demo.colombia, demo.subdivisions = _setup_country(demo)
     demo.company = _create_company(demo, _setup_currency(demo))
+    _register_crons(demo)
     demo.calendar = _create_holidays(demo)
 
     demo.log("users and employees")
@@ -1278,13 +1286,24 @@ def _new_party(demo, name, subdivision='ATL', city="Barranquilla",
     return party
 
 
+def _register_crons(demo):
+    """Run the scheduled actions of the module for the demo company
+
+    A scheduled action runs once for each of its companies, and for none
+    without companies: those of the module are created before the company.
+    """
+    demo.as_user('admin')
+    Cron = demo.model('ir.cron')
+    crons = Cron.find([('method', 'in', CRONS)])
+    for cron in crons:
+        cron.companies.append(_fresh(demo.company))
+    Cron.save(crons)
+
+
 def _run_cron(demo, method):
     "Run the scheduled action of method once, as the administrator"
     demo.as_user('admin')
     cron, = demo.model('ir.cron').find([('method', '=', method)])
-    if not cron.companies:
-        cron.companies.append(_fresh(demo.company))
-        cron.save()
     cron.click('run_once')
 
 

@@ -12,8 +12,8 @@ from proteus import Model
 
 from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.tests.demo import (
-    ACTIONS, CASES, CHANGE_REQUESTS, CONTRACT_SLAS, DEMO_REVIEWS, PASSWORDS,
-    SEGMENTS, USERS, create_demo, summary)
+    ACTIONS, CASES, CHANGE_REQUESTS, CONTRACT_SLAS, CRONS, DEMO_REVIEWS,
+    PASSWORDS, SEGMENTS, USERS, create_demo, summary)
 
 KINDS = {'petition', 'complaint', 'claim', 'suggestion', 'compliment'}
 STATES = {
@@ -169,6 +169,13 @@ def test_demo():
     assert Reminder.find([('kind', '=', 'reminder')])
     assert Reminder.find([('kind', '=', 'escalation')])
     assert Notification.find([])
+
+    # The scheduler runs the module's actions for the demo company: a
+    # scheduled action without companies does nothing
+    Cron = Model.get('ir.cron')
+    crons = Cron.find([('method', 'in', CRONS)])
+    assert len(crons) == len(CRONS)
+    assert all(len(c.companies) == 1 for c in crons)
 
     # Satisfaction checks in every state and with every result
     Check = Model.get('customer_care.satisfaction.check')
