@@ -34,10 +34,10 @@ from .survey_tabulation import (
 
 
 # What a domain written by hand raises when it is not a domain of the
-# parties: decoded (ValueError, SyntaxError), checked (ValueError) or
-# searched (KeyError for an unknown field, TypeError or IndexError for a
-# value of the wrong kind)
-DOMAIN_ERRORS = (ValueError, SyntaxError, TypeError, KeyError, IndexError)
+# parties: decoded (ValueError), checked (ValueError) or searched (KeyError
+# for an unknown field, TypeError or IndexError for a value of the wrong
+# kind)
+DOMAIN_ERRORS = (ValueError, TypeError, KeyError, IndexError)
 
 CHANNELS = [
     ('manager', "Account Manager Call or Visit"),
