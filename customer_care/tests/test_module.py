@@ -9,7 +9,8 @@ from sql import Column
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
-    CompanyTestMixin, PartyCompanyCheckEraseMixin, set_company)
+    CompanyTestMixin, PartyCompanyCheckEraseMixin, create_company,
+    set_company)
 from trytond.modules.customer_care.models.calendar import BusinessCalendar
 from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.models.satisfaction_check import (
