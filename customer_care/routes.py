@@ -42,7 +42,7 @@ def survey(request, pool, token):
         else survey_page.browser_language(request, pool))
     with transaction.set_context(language=language):
         try:
-            participant = survey_page.participant_of_token(token)
+            participant = survey_page.open_participant(known)
         except UserError as exception:
             status = (HTTPStatus.GONE if getattr(exception, 'gone', False)
                 else HTTPStatus.NOT_FOUND)

@@ -114,20 +114,13 @@ def participant_of_digest(token):
     return participants[0] if participants else None
 
 
-def participant_of_token(token):
-    """Return the participant of the token, or raise SurveyTokenError
-    when the token is unknown, used or its campaign closed."""
-    if not token or len(token) > 100:
+def open_participant(participant):
+    """Return the participant of a token (participant_of_digest), or raise
+    SurveyTokenError when there is none, it answered or its campaign is
+    closed."""
+    if participant is None:
         raise SurveyTokenError(gettext(
                 'customer_care.msg_survey_token_unknown'))
-    Participant = Pool().get('customer_care.survey.participant')
-    participants = Participant.search([
-            ('token_digest', '=', token_digest(token)),
-            ], limit=1)
-    if not participants:
-        raise SurveyTokenError(gettext(
-                'customer_care.msg_survey_token_unknown'))
-    participant, = participants
     if participant.state != 'pending':
         error = SurveyTokenError(gettext(
                 'customer_care.msg_survey_token_used'))
