@@ -31,6 +31,8 @@ from trytond.modules.company.tests import (  # noqa: E402
     create_company, set_company)
 from trytond.modules.customer_care.models.calendar import (  # noqa: E402
     get_calendar)
+from trytond.modules.customer_care.models.escalation import (  # noqa: E402
+    last_due_date)
 from trytond.pool import Pool  # noqa: E402
 from trytond.tests.test_tryton import (  # noqa: E402
     activate_module, with_transaction)
@@ -56,8 +58,16 @@ def populate(cases, customers):
     User = pool.get('res.user')
     agents = User.create([{'name': f"Agent {i}", 'login': f'agent{i}'}
             for i in range(10)])
-    manager, = User.create([{'name': "Manager", 'login': 'manager'}])
+    manager, coordinator = User.create([
+            {'name': "Manager", 'login': 'manager'},
+            {'name': "Coordinator", 'login': 'coordinator'},
+            ])
     team, = Team.create([{'name': "Team", 'manager': manager.id}])
+    # The overdue cases are escalated at level 2 too
+    Configuration = pool.get('customer_care.configuration')
+    configuration = Configuration(1)
+    configuration.escalation_coordinator = coordinator
+    configuration.save()
     parties = Party.create([{'name': f"Customer {i}"}
             for i in range(customers)])
     now = dt.datetime.now()
@@ -86,7 +96,12 @@ def bench_reminders():
     reminder = Reminder.__table__()
     today = Date.today()
     # The same limit as the module: 2 business days ahead
-    limit = get_calendar().add_days(today, 2)
+    calendar = get_calendar()
+    limit = calendar.add_days(today, 2)
+    # The default escalation levels: 1 the day after the due date to the
+    # team's manager, 2 after 2 business days to the coordinator
+    coordinator = Pool().get('customer_care.configuration')(
+        1).escalation_coordinator.id
 
     def module():
         Reminder.send_reminders()
@@ -98,15 +113,20 @@ def bench_reminders():
         # The same work: due or overdue open cases not yet reminded, their
         # reminders and escalations inserted in one statement each
         count = 0
-        for kind, where, user in [
-                ('reminder', case.due_date <= limit, case.responsible),
-                ('escalation', case.due_date < today, team.manager)]:
+        for kind, level, where, user in [
+                ('reminder', 0, case.due_date <= limit, case.responsible),
+                ('escalation', 1, case.due_date < today, team.manager),
+                ('escalation', 2,
+                    case.due_date <= last_due_date(calendar, today, 2),
+                    Literal(coordinator)),
+                ]:
             query = case.join(team, condition=case.team == team.id
                 ).join(reminder, 'LEFT',
                 condition=(reminder.record_model == 'customer_care.case')
                 & (reminder.record_id == case.id)
                 & (reminder.kind == kind)
                 & (reminder.due_date == case.due_date)
+                & (reminder.level == level)
                 ).select(case.id, case.due_date, user,
                     where=where & (reminder.id == Null)
                     & case.state.in_(['registered', 'analysis', 'assigned',
@@ -116,8 +136,9 @@ def bench_reminders():
             if rows:
                 cursor.execute(*reminder.insert(
                         [reminder.record_model, reminder.record_id,
-                            reminder.kind, reminder.due_date, reminder.user],
-                        [['customer_care.case', r, kind, d, u]
+                            reminder.kind, reminder.level, reminder.due_date,
+                            reminder.user],
+                        [['customer_care.case', r, kind, level, d, u]
                             for r, d, u in rows]))
             count += len(rows)
         cursor.execute(*reminder.delete())

@@ -1,7 +1,9 @@
 # This file is part of customer_care.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""The module's HTTP routes: the public survey page (survey_page.py) and the
-optional files of the web client (web/)."""
+"""The module's HTTP routes: the public survey page (survey_page.py), the
+public web form of cases (case_form_page.py) and their follow-up page
+(case_follow_up_page.py), and the optional files of the web client
+(web/)."""
 import json
 import os
 import re
@@ -14,7 +16,8 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
 from trytond.protocols.wrappers import (
-    abort, allow_null_origin, with_pool, with_transaction)
+    abort, allow_null_origin, set_max_request_size, with_pool,
+    with_transaction)
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
@@ -74,13 +77,44 @@ def survey(request, pool, token):
             message=gettext('customer_care.msg_survey_page_thanks'))
 
 
+# The largest request of the web form and the follow-up page (their own
+# limits, per company, are smaller and answered with a page of their own)
+MAX_UPLOAD_SIZE = 64 * 1024 * 1024
+
+
+@app.route(
+    '/<database_name>/customer_care/<int:company>/case/new',
+    methods={'GET', 'POST'})
+# As the survey page: the form is posted with the origin "null"; its
+# anti-forgery token and cookie authenticate the request
+@allow_null_origin
+@set_max_request_size(MAX_UPLOAD_SIZE)
+@with_pool
+def case_form(request, pool, company):
+    # Imported by its full name, as survey_page
+    from trytond.modules.customer_care import case_form_page
+    return case_form_page.serve(request, pool, company)
+
+
+@app.route(
+    '/<database_name>/customer_care/case/<number>/<token>',
+    methods={'GET', 'POST'})
+@allow_null_origin
+@set_max_request_size(MAX_UPLOAD_SIZE)
+@with_pool
+def case_follow_up(request, pool, number, token):
+    from trytond.modules.customer_care import case_follow_up_page
+    return case_follow_up_page.serve(request, pool, number, token)
+
+
 # The optional files of the web client
 # sao's index.html loads custom.js and custom.css from the web root, and sao
 # asks for locale/<lang>.json before locale/<language>.json; trytond answers
 # 405 for the files that [web] root does not have (static files win over these
 # routes).  custom.js is the module's web/*.js files in name order: the fixes
-# of sao's widgets (selection.js) and the refresh of the lists on a change of
-# their context (context_refresh.js).
+# of sao's widgets (selection.js), the refresh of the lists on a change of
+# their context (context_refresh.js) and the domain of the dashboard's panels
+# (board_domain.js).
 WEB_DIR = os.path.join(os.path.dirname(__file__), 'web')
 WEB_HEADERS = {
     'X-Content-Type-Options': 'nosniff',

@@ -8,39 +8,24 @@ accepts answers once, and only while the campaign runs. Everything shown is
 escaped by the Genshi template survey_page.html; routes.py serves it.
 """
 import logging
-import os
 import unicodedata
-
-from genshi.template import MarkupTemplate
-from werkzeug.wrappers import Response
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from .models.exceptions import SurveyAnswerValidationError, SurveyTokenError
 from .models.questionnaire import CHOICE_TYPES
 from .models.survey_participant import token_digest
+from .public_page import (  # noqa: F401 (browser_language for routes.py)
+    browser_language, load_template, render_template)
 
 logger = logging.getLogger(__name__)
 
 # The largest form a customer may post (bytes)
 MAX_SIZE = 64 * 1024
-HEADERS = {
-    'Content-Security-Policy': (
-        "default-src 'none'; style-src 'unsafe-inline'; "
-        "form-action 'self'; frame-ancestors 'none'"),
-    'X-Frame-Options': 'DENY',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-store',
-    }
-
-with open(os.path.join(os.path.dirname(__file__), 'survey_page.html'),
-        encoding='utf-8') as file:
-    TEMPLATE = MarkupTemplate(file, filename='survey_page.html')
+TEMPLATE = load_template('survey_page.html')
 
 
 def texts():
@@ -58,7 +43,6 @@ def render(status, title='', message='', error=False, participant=None,
     "Return the HTML response of the page"
     questions = []
     introduction = None
-    lang = (Transaction().context.get('language') or 'en').replace('_', '-')
     if participant:
         questionnaire = participant.campaign.questionnaire
         introduction = questionnaire.introduction
@@ -67,31 +51,10 @@ def render(status, title='', message='', error=False, participant=None,
                 questions[-1][1].append(question)
             else:
                 questions.append((question.section, [question]))
-    html = TEMPLATE.generate(
-        title=title, message=message, error=error, questions=questions,
-        introduction=introduction, texts=texts(), posted=posted or {},
-        lang=lang).render('html', doctype='html5')
-    return Response(
-        html, status=status, headers=HEADERS,
-        content_type='text/html; charset=utf-8')
-
-
-def browser_language(request, pool):
-    """Return the code of the translatable language that the browser
-    prefers (Accept-Language), or None for the default language"""
-    Lang = pool.get('ir.lang')
-    codes = {lang.code.replace('_', '-'): lang.code
-        for lang in Lang.search([('translatable', '=', True)])}
-    codes.setdefault('en', 'en')
-    best = request.accept_languages.best_match(list(codes))
-    if best is None:
-        # "es-CO" matches "es", but not the other way round
-        for value, _ in request.accept_languages:
-            primary = value.split('-')[0].lower()
-            if primary in codes:
-                best = primary
-                break
-    return codes.get(best) if best else None
+    return render_template(
+        TEMPLATE, status, title=title, message=message, error=error,
+        questions=questions, introduction=introduction, texts=texts(),
+        posted=posted or {})
 
 
 def parse_form(form):

@@ -5,11 +5,12 @@
 The *Answer* button of the case opens the wizard; its first step shows the
 recipient, the subject, the text of the e-mail and the letter attached, all
 read-only, and *Send* answers the case (``Case.respond``), which e-mails the
-customer the answer with the answer letter in PDF.
+customer the answer with the answer letter in PDF. The subject, the text
+and the attachments come from the answer template of the configuration
+(customer_email.py), as they are sent.
 """
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -25,10 +26,14 @@ class RespondStart(ModelView):
         "To", readonly=True,
         help="The contact e-mail of the case, else the customer's e-mail.")
     subject = fields.Char("Subject", readonly=True)
-    body = fields.Text("Message", readonly=True)
+    body = fields.Text(
+        "Message", readonly=True,
+        help="The text of the e-mail, from the answer template (the e-mail "
+        "also has it in HTML).")
     attachment = fields.Char(
         "Attachment", readonly=True,
-        help="The answer letter, in the customer's language.")
+        help="The reports of the answer template (the answer letter), in "
+        "the customer's language.")
 
     @classmethod
     def view_attributes(cls):
@@ -75,9 +80,6 @@ class Respond(Wizard):
         self.model._check_information_answered(case)
 
     def default_start(self, fields):
-        pool = Pool()
-        AnswerLetter = pool.get(
-            'customer_care.case.answer_letter', type='report')
         self.check()
         case = self.record
         to = case.answer_recipient()
@@ -86,11 +88,14 @@ class Respond(Wizard):
             'to': to,
             }
         if to:
-            subject, body = case.answer_email()
+            subject, body, _ = case.answer_email()
+            template = case.customer_email_template('answer_template')
             values.update({
                     'subject': subject,
                     'body': body,
-                    'attachment': AnswerLetter.attachment_name(case),
+                    'attachment': ', '.join(
+                        case.customer_email_attachment_names(template))
+                    or None,
                     })
         return values
 

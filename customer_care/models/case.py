@@ -27,8 +27,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .calendar import get_calendar, to_local, to_utc
 from .exceptions import CaseError, CaseValidationError, ExtensionError
 from .ir import open_records
-from .notify import (
-    customer_address, customer_message, notify_customer, notify_users)
+from .notify import customer_address, notify_users
 from .readonly import StateReadonlyMixin
 from .reminder import ReminderMixin
 
@@ -351,6 +350,10 @@ class Case(
                 ['registered', 'analysis', 'assigned', 'waiting']),
             })
     answer_date = fields.DateTime("Answer Date", readonly=True)
+    answer_days = fields.Integer(
+        "Business Days to Answer", readonly=True,
+        help="The business days after the day the case was received up to "
+        "the day it was answered, in the company's calendar.")
     origin = fields.Reference(
         "Origin", selection='get_origin', readonly=True,
         help="Where the case was raised (a service review).")
@@ -987,16 +990,22 @@ class Case(
     @classmethod
     def copy(cls, cases, default=None):
         default = default.copy() if default is not None else {}
-        for name in ['number', 'answer', 'answer_date', 'on_time',
+        for name in ['number', 'answer', 'answer_date', 'answer_days',
+                'on_time',
                 'closed_date', 'extension_duration', 'extension_reason',
                 'extended_on', 'routing_rule', 'satisfaction_rule',
                 'regulator_uploaded_on', 'registered_by', 'origin',
                 'analysed_by', 'assigned_by', 'answered_by', 'closed_by',
-                'cancelled_by', 'first_response_date']:
+                'cancelled_by', 'first_response_date',
+                'initial_due_date', 'due_date', 'deadline',
+                'sla_response_deadline', 'sla_answer_deadline']:
             default.setdefault(name, None)
         default.setdefault('information_requests', None)
         default.setdefault('satisfaction_checks', None)
         default.setdefault('improvement_actions', None)
+        # A copy is a new request: a draft received now, whose terms are
+        # computed again
+        default.setdefault('state', cls.default_state())
         default.setdefault('received', cls.default_received())
         return super().copy(cases, default=default)
 
@@ -1173,8 +1182,6 @@ class Case(
     def respond(cls, cases):
         pool = Pool()
         SatisfactionRule = pool.get('customer_care.satisfaction.rule')
-        AnswerLetter = pool.get(
-            'customer_care.case.answer_letter', type='report')
         now = dt.datetime.now()
         for case in cases:
             if not (case.answer or '').strip():
@@ -1183,39 +1190,34 @@ class Case(
                         case=case.rec_name))
             cls._check_information_answered(case)
             case.answer_date = now
+            case.answer_days = case.count_answer_days()
             case.on_time = bool(case.deadline and now <= case.deadline)
         cls.save(cases)
         for case in cases:
-            notify_customer(
-                case,
-                *case._answer_messages(),
-                attachments=lambda case=case: [
-                    AnswerLetter.attachment(case)],
-                **case._answer_variables())
+            case.send_customer_email('answer_template')
         # After the answer is saved: the checks copy its date
         SatisfactionRule.apply(cases)
+
+    def count_answer_days(self):
+        """Return the business days after the day of receipt up to the day
+        of the answer (both in the company's time zone)"""
+        if not self.received or not self.answer_date:
+            return None
+        calendar = get_calendar(self.company)
+        return max(calendar.count_days(
+                to_local(self.received, self.company).date(),
+                to_local(self.answer_date, self.company).date()), 0)
 
     def answer_recipient(self):
         "Return the address the answer is e-mailed to, or None"
         return customer_address(self)
 
-    def _answer_messages(self):
-        return (
-            'customer_care.msg_case_answer_subject',
-            'customer_care.msg_case_answer_body')
-
-    def _answer_variables(self):
-        return {
-            'case': self.rec_name,
-            'subject': self.subject,
-            'answer': self.answer,
-            'company': self.company.rec_name,
-            }
-
     def answer_email(self):
-        "Return the subject and the body of the e-mail of the answer"
-        return customer_message(
-            self, *self._answer_messages(), **self._answer_variables())
+        """Return the subject, the text and the HTML of the e-mail of the
+        answer, from the answer template"""
+        subject, html, text = self.render_customer_email(
+            self.customer_email_template('answer_template'))
+        return subject, text, html
 
     def get_email_recipients(self):
         "Return the default recipients of the e-mails written from the case"
@@ -1249,6 +1251,7 @@ class Case(
                 if k.state == 'pending'])
         cls.write(cases, {
                 'answer_date': None,
+                'answer_days': None,
                 'on_time': None,
                 })
         cls.chat_post(cases, 'customer_care.msg_case_reopened')
@@ -1345,15 +1348,7 @@ class Case(
                 'extended_on': Date.today(),
                 })
         for case in cases:
-            notify_customer(
-                case,
-                'customer_care.msg_case_extension_subject',
-                'customer_care.msg_case_extension_body',
-                case=case.rec_name,
-                subject=case.subject,
-                reason=case.extension_reason,
-                due_date=case.due_date,
-                company=case.company.rec_name)
+            case.send_customer_email('extension_template')
         cls.chat_post(
             cases, 'customer_care.msg_case_extended', audience='public')
 

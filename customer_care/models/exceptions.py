@@ -94,3 +94,56 @@ class ReclassifyError(UserError):
 
 class PartyReplaceError(UserError):
     pass
+
+
+class InboundEmailValidationError(ValidationError):
+    pass
+
+
+class WebFormValidationError(ValidationError):
+    pass
+
+
+class WebFormError(UserError):
+    "A refusal of the public web form, whose text the customer reads"
+    pass
+
+
+class InboxIMAPValidationError(ValidationError):
+    pass
+
+
+class RegulatorLayoutValidationError(ValidationError):
+    pass
+
+
+class RegulatorExportError(UserError):
+    pass
+
+
+class SuggestionBoxRoundError(UserError):
+    pass
+
+
+class SuggestionBoxRoundValidationError(ValidationError):
+    pass
+
+
+class ForwardError(UserError):
+    pass
+
+
+class SuspensionError(UserError):
+    pass
+
+
+class IndicatorValidationError(ValidationError):
+    pass
+
+
+class RequirementError(UserError):
+    pass
+
+
+class ManagementReviewValidationError(ValidationError):
+    pass

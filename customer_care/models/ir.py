@@ -45,6 +45,12 @@ class Cron(metaclass=PoolMeta):
                     "Draw Monthly Satisfaction Samples"),
                 ('sale.subscription|create_reviews',
                     "Create Upcoming Service Reviews"),
+                ('inbound.email.inbox|fetch_imap_inboxes',
+                    "Fetch the IMAP Mailboxes of the Inboxes"),
+                ('customer_care.suggestion_box|send_round_reminders',
+                    "Remind the Suggestion Boxes without Collection Round"),
+                ('customer_care.indicator|take_snapshots',
+                    "Take the Snapshots of the Indicators' Closed Periods"),
                 ])
 
 
@@ -88,3 +94,13 @@ class EmailTemplate(metaclass=PoolMeta):
             except AccessError:
                 pass
         return values
+
+    def get_context(self, record):
+        """Give the templates of a record its e-mail variables (a case's
+        case, customer, due_date...), also in the client's e-mail dialog"""
+        pool = Pool()
+        context = super().get_context(record)
+        Model = pool.get(self.model.name)
+        if hasattr(Model, 'email_template_variables'):
+            context.update(Model(int(record.id)).email_template_variables())
+        return context

@@ -51,11 +51,15 @@ def record_links(records, language):
     return '\n'.join(lines)
 
 
-def send_email(to, subject, body, resource=None, attachments=None):
+def send_email(to, subject, body, resource=None, attachments=None,
+        html=None, headers=None):
     """Send an e-mail after commit and record it as ir.email of resource
 
     attachments is a list of (file name, data); they are also attached to
-    the ir.email, as Tryton's e-mail dialog does."""
+    the ir.email, as Tryton's e-mail dialog does. With html, the e-mail has
+    body as its plain-text part and html as its HTML part, and the ir.email
+    keeps the HTML (as Tryton's e-mails do). headers are added (Message-ID,
+    In-Reply-To...)."""
     pool = Pool()
     Email = pool.get('ir.email')
     Attachment = pool.get('ir.attachment')
@@ -63,14 +67,18 @@ def send_email(to, subject, body, resource=None, attachments=None):
     msg['From'] = config.get('email', 'from')
     msg['To'] = to
     msg['Subject'] = subject
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body)
+    if html:
+        msg.add_alternative(html, subtype='html')
     for name, data in attachments or []:
         ctype = mimetypes.guess_type(name)[0] or 'application/octet-stream'
         maintype, subtype = ctype.split('/', 1)
         msg.add_attachment(
             data, maintype=maintype, subtype=subtype, filename=name)
     send_message_transactional(msg)
-    email = Email.from_message(msg, body=body, resource=resource)
+    email = Email.from_message(msg, body=html or body, resource=resource)
     email.save()
     if attachments:
         Attachment.save([
@@ -155,8 +163,12 @@ def notify_customer(
         record, subject_msg, body_msg, **variables)
     if callable(attachments):
         attachments = attachments()
+    # Threaded with the other e-mails of the case (customer_email.py)
+    headers = (record.email_headers(address)
+        if hasattr(record, 'email_headers') else None)
     return send_email(
-        address, subject, body, resource=record, attachments=attachments)
+        address, subject, body, resource=record, attachments=attachments,
+        headers=headers)
 
 
 def notify_address(address, record, subject_msg, body_msg, **variables):

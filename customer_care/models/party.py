@@ -11,6 +11,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.party.exceptions import EraseError
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
@@ -18,6 +19,8 @@ from trytond.transaction import (
 from .case import OPEN_STATES
 from .change_request import PENDING_STATES
 from .exceptions import PartyReplaceError
+from .inbound_email import like_escape
+from .requirement import OPEN_STATES as REQUIREMENT_OPEN_STATES
 from .service_review import UPCOMING_STATES
 
 
@@ -37,6 +40,10 @@ class Party(metaclass=PoolMeta):
         "Improvement Actions", readonly=True)
     care_contracts = fields.One2Many(
         'sale.subscription', 'party', "Contracts", readonly=True)
+    care_requirements = fields.One2Many(
+        'customer_care.requirement', 'customer', "Requirements",
+        readonly=True,
+        help="The requirements and expectations of the customer.")
     care_next_review = fields.Function(
         fields.Date("Next Review"), 'get_care_contract_figures')
     care_open_commitments = fields.Function(
@@ -48,6 +55,10 @@ class Party(metaclass=PoolMeta):
         fields.Integer("Open Cases"), 'get_care_case_counts')
     care_overdue_cases = fields.Function(
         fields.Integer("Overdue Cases"), 'get_care_case_counts')
+    created_from_email = fields.Boolean(
+        "Created from E-mail", readonly=True,
+        help="Made by the e-mail gateway for an unknown sender: confirm it, "
+        "or merge it into the existing customer with Replace.")
 
     @classmethod
     def __setup__(cls):
@@ -56,7 +67,52 @@ class Party(metaclass=PoolMeta):
                 'new_care_case': {
                     'icon': 'tryton-add',
                     },
+                'confirm_from_email': {
+                    'invisible': ~Eval('created_from_email'),
+                    'icon': 'tryton-ok',
+                    'depends': ['created_from_email'],
+                    },
                 })
+
+    @classmethod
+    def default_created_from_email(cls):
+        return False
+
+    @classmethod
+    @ModelView.button
+    def confirm_from_email(cls, parties):
+        cls.write(parties, {'created_from_email': False})
+
+    @classmethod
+    def care_parties_of_email(cls, address):
+        """Return the active parties with the e-mail address (whatever its
+        case) as a contact mechanism, in the order they were created"""
+        pool = Pool()
+        ContactMechanism = pool.get('party.contact_mechanism')
+        # Replace deactivates the contact mechanisms it moves to the party
+        # that replaces: they still name its owner
+        with Transaction().set_context(active_test=False):
+            mechanisms = ContactMechanism.search([
+                    ('type', '=', 'email'),
+                    ('value', 'ilike', like_escape(address.strip())),
+                    ('party.active', '=', True),
+                    ])
+        return sorted({m.party for m in mechanisms}, key=lambda p: p.id)
+
+    @classmethod
+    def create_from_email(cls, name, address):
+        """Create the party of an unknown sender, named after the display
+        name of the message (else its address), marked as created from
+        e-mail"""
+        pool = Pool()
+        ContactMechanism = pool.get('party.contact_mechanism')
+        party = cls(
+            name=(name or address)[:250],
+            created_from_email=True,
+            contact_mechanisms=[
+                ContactMechanism(type='email', value=address)])
+        party.save()
+        return party
 
     @classmethod
     def get_care_case_counts(cls, parties, names):
@@ -180,6 +236,8 @@ class Party(metaclass=PoolMeta):
         default.setdefault('care_satisfaction_checks', None)
         default.setdefault('care_actions', None)
         default.setdefault('care_contracts', None)
+        default.setdefault('care_requirements', None)
+        default.setdefault('created_from_email', False)
         return super().copy(parties, default=default)
 
 
@@ -252,6 +310,7 @@ class Replace(metaclass=PoolMeta):
     def fields_to_replace(cls):
         return super().fields_to_replace() + [
             ('customer_care.case', 'customer'),
+            ('customer_care.case', 'forwarded_to'),
             ('customer_care.satisfaction.check', 'customer'),
             ('customer_care.survey.participant', 'party'),
             ('customer_care.change_request', 'requested_by'),
@@ -259,6 +318,8 @@ class Replace(metaclass=PoolMeta):
             ('customer_care.segment-party.party', 'party'),
             ('customer_care.service_review-party.party', 'party'),
             ('customer_care.survey.campaign-excluded-party.party', 'party'),
+            ('customer_care.case-party.party', 'party'),
+            ('customer_care.requirement', 'customer'),
             ]
 
     @classmethod
@@ -273,6 +334,7 @@ class Replace(metaclass=PoolMeta):
             ('customer_care.service_review-party.party', 'party', 'review'),
             ('customer_care.survey.campaign-excluded-party.party', 'party',
                 'campaign'),
+            ('customer_care.case-party.party', 'party', 'case'),
             ]
 
     def transition_replace(self):
@@ -326,6 +388,7 @@ class Erase(metaclass=PoolMeta):
         Participant = pool.get('customer_care.survey.participant')
         ChangeRequest = pool.get('customer_care.change_request')
         Review = pool.get('customer_care.service_review')
+        Requirement = pool.get('customer_care.requirement')
         super().check_erase_company(party, company)
 
         # Whoever erases must see every record of the party, whatever
@@ -334,7 +397,7 @@ class Erase(metaclass=PoolMeta):
             cases = Case.search([
                     ('customer', '=', party.id),
                     ('company', '=', company.id),
-                    ('state', 'not in', ['closed', 'cancelled']),
+                    ('state', 'not in', ['closed', 'cancelled', 'forwarded']),
                     ], limit=1)
             participants = Participant.search([
                     ('party', '=', party.id),
@@ -352,6 +415,11 @@ class Erase(metaclass=PoolMeta):
                     ('company', '=', company.id),
                     ('state', 'in', UPCOMING_STATES),
                     ], limit=1)
+            requirements = Requirement.search([
+                    ('customer', '=', party.id),
+                    ('company', '=', company.id),
+                    ('state', 'in', REQUIREMENT_OPEN_STATES),
+                    ], limit=1)
         for records, message in [
                 (cases, 'customer_care.msg_erase_party_open_case'),
                 (participants,
@@ -360,6 +428,8 @@ class Erase(metaclass=PoolMeta):
                     'customer_care.msg_erase_party_pending_change_request'),
                 (reviews,
                     'customer_care.msg_erase_party_upcoming_service_review'),
+                (requirements,
+                    'customer_care.msg_erase_party_open_requirement'),
                 ]:
             if records:
                 record, = records
@@ -383,6 +453,11 @@ class Erase(metaclass=PoolMeta):
                 ['contact_name', 'contact_email', 'contact_phone',
                     'contact_phone_compact'],
                 [None] * 4),
+            # The address the case was forwarded to, when the party was
+            # the competent organisation
+            (Case, [('forwarded_to', '=', party_id)], False,
+                ['forwarded_email'],
+                [None]),
             (Check, [('customer', '=', party_id)], False,
                 ['call_notes'],
                 [None]),

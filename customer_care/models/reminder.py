@@ -5,9 +5,11 @@
 Any model that inherits ``ReminderMixin`` and states what differs (its
 tables, open records, due date, users and messages) is reminded by the same
 scheduled action: the candidates of every model are found in one query each,
-and a reminder is recorded (and so sent) only once for a record, a kind and a
-due date.
+and a reminder is recorded (and so sent) only once for a record, a kind, a
+due date and a level (0 for a reminder, 1 and up for the escalations: a
+model with escalation levels, as the cases, states them).
 """
+import datetime as dt
 from collections import defaultdict
 
 from sql import Null
@@ -27,6 +29,13 @@ KINDS = [
     ('reminder', "Reminder"),
     ('escalation', "Escalation"),
     ]
+
+
+def is_escalation(kind):
+    """Return whether the kind is an escalation (after the due date, to the
+    escalation user) rather than a reminder (before it, to the user to
+    remind): 'escalation' and the kinds ending with '_escalation'"""
+    return kind == 'escalation' or kind.endswith('_escalation')
 
 
 class ReminderMixin:
@@ -53,8 +62,18 @@ class ReminderMixin:
 
     ``_reminder_messages`` is a dictionary {kind: (subject message id, body
     message id)} with the ids written out; its keys are the kinds sent for
-    the model. The messages receive the variables count (of records) and
-    lines (a line per record with its name and due date).
+    the model. A model may remind of another due date of its records with
+    kinds of its own (added to the selection of the reminder's kind; those
+    ending with ``_escalation`` are escalations) and ``_reminder_where``,
+    the condition of the records of a kind. The messages receive the
+    variables count (of records), level and lines (a line per record with
+    the due date it is reminded of, the most urgent first).
+
+    An escalation is sent at level 1 unless the model states its levels
+    with ``_reminder_levels``, the candidates of each level with
+    ``_reminder_candidates`` and their messages with ``_reminder_message``
+    (see the cases in ``escalation.py``). ``_reminders_sent`` is called
+    once all the kinds of the model were sent.
     """
     __slots__ = ()
 
@@ -68,6 +87,11 @@ class ReminderMixin:
     def _reminder_open(cls, tables):
         "Return the condition of the records still to remind of"
         raise NotImplementedError
+
+    @classmethod
+    def _reminder_where(cls, tables, kind):
+        "Return the condition of the records still to tell about for kind"
+        return cls._reminder_open(tables)
 
     @classmethod
     def _reminder_company(cls, tables):
@@ -90,23 +114,38 @@ class ReminderMixin:
         raise NotImplementedError
 
     @classmethod
-    def _reminder_candidates(cls, kind, date):
+    def _reminder_levels(cls, kind, date):
+        "Return the levels of kind to send on date, in their order"
+        return [1] if is_escalation(kind) else [0]
+
+    @classmethod
+    def _reminder_message(cls, kind, level):
+        "Return the (subject message id, body message id) of kind and level"
+        return cls._reminder_messages[kind]
+
+    @classmethod
+    def _reminders_sent(cls, date):
+        "Do what follows the sending of all the kinds for the context company"
+        pass
+
+    @classmethod
+    def _reminder_candidates(cls, kind, date, level=None):
         """Return the SQL query of the records to tell about for kind.
 
         The query selects the columns record, due_date and user (the one to
         tell), for the records of the context company that are still open
-        and due on or before date ('reminder') or before date
-        ('escalation').
+        and due on or before date (a reminder) or before date (an
+        escalation). It may be None when there is none, for a level.
         """
         query, tables = cls._reminder_tables()
         due_date = cls._reminder_due_date(tables, kind)
-        if kind == 'reminder':
+        if not is_escalation(kind):
             user = cls._reminder_user(tables)
             where = due_date <= date
         else:
             user = cls._escalation_user(tables)
             where = due_date < date
-        where &= (cls._reminder_open(tables)
+        where &= (cls._reminder_where(tables, kind)
             & (cls._reminder_company(tables)
                 == Transaction().context.get('company', -1))
             & (user != Null))
@@ -126,6 +165,10 @@ class Reminder(ModelSQL, ModelView):
         fields.Reference("Resource", selection='get_resources'),
         'get_resource')
     kind = fields.Selection(KINDS, "Kind", required=True, readonly=True)
+    level = fields.Integer(
+        "Level", required=True, readonly=True,
+        help="0 for a reminder, the level of an escalation: 1 to the first "
+        "person to escalate to, 2 and up to the next ones.")
     due_date = fields.Date("Due Date", required=True, readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
     company = fields.Many2One('company.company', "Company", readonly=True)
@@ -135,14 +178,38 @@ class Reminder(ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('record_kind_due_date_unique',
-                Unique(t, t.record_model, t.record_id, t.kind, t.due_date),
+            ('record_kind_due_date_level_unique',
+                Unique(t, t.record_model, t.record_id, t.kind, t.due_date,
+                    t.level),
                 'customer_care.msg_reminder_unique'),
             ]
-        cls._sql_indexes.add(
-            Index(t, (t.record_model, Index.Equality()),
-                (t.record_id, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.record_model, Index.Equality()),
+                    (t.record_id, Index.Equality())),
+                Index(t, (t.level, Index.Range())),
+                })
         cls._order.insert(0, ('create_date', 'DESC'))
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        level_exists = table_h.column_exist('level')
+        super().__register__(module)
+        table_h = cls.__table_handler__(module)
+        # Migration from 8.0.0: escalation levels
+        table_h.drop_constraint('record_kind_due_date_unique')
+        if not level_exists:
+            cursor = Transaction().connection.cursor()
+            table = cls.__table__()
+            cursor.execute(*table.update([table.level], [0],
+                    where=table.level == Null))
+            cursor.execute(*table.update([table.level], [1],
+                    where=table.kind.in_([k for k, _ in cls.kind.selection
+                            if is_escalation(k)])))
+
+    @classmethod
+    def default_level(cls):
+        return 0
 
     @classmethod
     def get_resources(cls):
@@ -178,26 +245,31 @@ class Reminder(ModelSQL, ModelView):
         limit = calendar.add_days(date, Configuration(1).reminder_days or 0)
         for model in cls.remindable_models():
             Model = pool.get(model)
-            for kind, _ in KINDS:
-                if kind in Model._reminder_messages:
-                    cls._send(
-                        Model, kind, limit if kind == 'reminder' else date,
-                        company_id)
+            for kind in Model._reminder_messages:
+                kind_date = date if is_escalation(kind) else limit
+                for level in Model._reminder_levels(kind, kind_date):
+                    cls._send(Model, kind, kind_date, company_id, level)
+            Model._reminders_sent(date)
 
     @classmethod
-    def _send(cls, Model, kind, date, company_id):
+    def _send(cls, Model, kind, date, company_id, level=None):
+        if level is None:
+            level = 1 if is_escalation(kind) else 0
         pool = Pool()
         User = pool.get('res.user')
         Lang = pool.get('ir.lang')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         reminder = cls.__table__()
-        candidates = Model._reminder_candidates(kind, date)
+        candidates = Model._reminder_candidates(kind, date, level)
+        if candidates is None:
+            return []
         query = candidates.join(reminder, 'LEFT',
             condition=(reminder.record_model == Model.__name__)
             & (reminder.record_id == candidates.record)
             & (reminder.kind == kind)
             & (reminder.due_date == candidates.due_date)
+            & (reminder.level == level)
             ).select(
                 candidates.record, candidates.due_date, candidates.user,
                 where=reminder.id == Null)
@@ -207,28 +279,34 @@ class Reminder(ModelSQL, ModelView):
             return []
         columns = [
             reminder.record_model, reminder.record_id, reminder.kind,
-            reminder.due_date, reminder.user, reminder.company,
-            reminder.create_uid, reminder.create_date]
+            reminder.due_date, reminder.level, reminder.user,
+            reminder.company, reminder.create_uid, reminder.create_date]
         # A statement takes a bounded number of parameters
         for sub_rows in grouped_slice(
                 rows, backend.MAX_QUERY_PARAMS // len(columns)):
             cursor.execute(*reminder.insert(columns, [
-                        [Model.__name__, r, kind, d, u, company_id,
+                        [Model.__name__, r, kind, d, level, u, company_id,
                             transaction.user, CurrentTimestamp()]
                         for r, d, u in sub_rows]))
 
-        by_user = defaultdict(list)
+        # The due date of the query: a record may have several
+        by_user = defaultdict(dict)
         for record_id, due_date, user in rows:
-            by_user[user].append(record_id)
-        subject_msg, body_msg = Model._reminder_messages[kind]
-        for user_id, record_ids in by_user.items():
+            if isinstance(due_date, str):
+                # SQLite may return a date of a sub-query as text
+                due_date = dt.date.fromisoformat(due_date)
+            by_user[user][record_id] = due_date
+        subject_msg, body_msg = Model._reminder_message(kind, level)
+        for user_id, due_dates in by_user.items():
             user = User(user_id)
             lang = Lang.get(language_of(user))
-            records = Model.browse(sorted(record_ids))
+            # The most urgent first: the earliest due date
+            records = Model.browse(
+                sorted(due_dates, key=lambda i: (due_dates[i], i)))
             notify_users(
                 [user], records, subject_msg, body_msg,
-                count=len(records),
+                count=len(records), level=level,
                 lines='\n'.join(
-                    f'- {r.rec_name}: {lang.strftime(r.due_date)}'
+                    f'- {r.rec_name}: {lang.strftime(due_dates[r.id])}'
                     for r in records))
         return rows

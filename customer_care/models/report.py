@@ -20,7 +20,7 @@ from genshi.template import MarkupTemplate
 from trytond.i18n import gettext
 from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
-from trytond.tools import file_open, slugify
+from trytond.tools import file_open
 from trytond.transaction import Transaction
 
 from .calendar import to_local
@@ -95,35 +95,28 @@ class AnswerLetter(CaseReport):
                     case=case.rec_name))
 
     @classmethod
-    def _customer_context(cls, case):
-        "The context that names the letter in the customer's language"
-        lang = case.customer.lang
-        return Transaction().set_context(
-            language=lang.code if lang else None)
+    def _action(cls):
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        ModelData = pool.get('ir.model.data')
+        return ActionReport(ModelData.get_id(
+                'customer_care', 'report_answer_letter'))
 
     @classmethod
     def attachment_name(cls, case):
         "Return the file name of the letter of case e-mailed to the customer"
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        ModelData = pool.get('ir.model.data')
-        with cls._customer_context(case):
-            action = ActionReport(ModelData.get_id(
-                    'customer_care', 'report_answer_letter'))
-            title = action.name
-        return f'{slugify(f"{title}-{case.number}")}.pdf'
+        from .customer_email import report_attachment_name
+        from .notify import language_of
+        with Transaction().set_context(language=language_of(case.customer)):
+            return report_attachment_name(cls._action(), case)
 
     @classmethod
     def attachment(cls, case):
         "Return the (file name, PDF) of the answer letter of case"
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        with cls._customer_context(case):
-            _, content, _, _ = cls.execute([case.id], {
-                    'action_id': ModelData.get_id(
-                        'customer_care', 'report_answer_letter'),
-                    })
-        return cls.attachment_name(case), bytes(content)
+        from .customer_email import report_attachment
+        from .notify import language_of
+        return report_attachment(
+            cls._action(), case, language_of(case.customer))
 
 
 class RegulatorCertificate(CaseReport):

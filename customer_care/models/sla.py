@@ -171,10 +171,12 @@ class Target(ModelSQL, ModelView):
 
 
 def sla_case_query(
-        from_date, to_date, company=None, now=None, per_case=False):
+        from_date, to_date, company=None, now=None, per_case=False,
+        table=None, where=None):
     """Return the SQL query of the SLA figures of the contracts' cases
     received between from_date and to_date, per contract and kind (and per
-    case when per_case is set).
+    case when per_case is set); where is a further condition on the table
+    of the cases.
 
     The columns are id (the smallest case id), contract, kind, cases
     (measured: within target or breached) and within (all their targets
@@ -182,7 +184,8 @@ def sla_case_query(
     """
     pool = Pool()
     Case = pool.get('customer_care.case')
-    case = Case.__table__()
+    case = Case.__table__() if table is None else table
+    condition = where
     if now is None:
         now = dt.datetime.now()
     start = dt.datetime.combine(from_date, dt.time())
@@ -202,6 +205,8 @@ def sla_case_query(
         & (case.received >= start) & (case.received < end))
     if company is not None:
         where &= case.company == company
+    if condition is not None:
+        where &= condition
     return case.select(
         Min(case.id).as_('id'),
         case.contract.as_('contract'), case.kind.as_('kind'),

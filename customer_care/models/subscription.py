@@ -87,6 +87,11 @@ class Subscription(metaclass=PoolMeta):
     care_change_requests = fields.One2Many(
         'customer_care.change_request', 'contract', "Change Requests",
         readonly=True)
+    care_requirements = fields.One2Many(
+        'customer_care.requirement', 'contract', "Customer Requirements",
+        readonly=True,
+        help="The requirements and expectations of the customer about the "
+        "contract.")
     sla_compliance = fields.Function(fields.Float(
             "SLA Compliance (%)", digits=(3, 1),
             help="The share of the cases within target over the period of "
@@ -208,6 +213,7 @@ class Subscription(metaclass=PoolMeta):
         default.setdefault('care_cases', None)
         default.setdefault('care_reviews', None)
         default.setdefault('care_change_requests', None)
+        default.setdefault('care_requirements', None)
         return super().copy(contracts, default=default)
 
     def review_dates(self, until):

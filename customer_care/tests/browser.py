@@ -106,6 +106,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from . import demo, mailsink
 from .tools import MODULE, module_hash
@@ -210,7 +211,9 @@ def cache_key():
     CC_BROWSER_REBUILD=1 once.)"""
     digest = hashlib.sha256(module_hash().encode())
     digest.update((MODULE / 'tests' / 'demo.py').read_bytes())
-    digest.update(dt.date.today().isoformat().encode())
+    # the demo's day is the company's (Bogotá), not the machine's (UTC)
+    digest.update(dt.datetime.now(ZoneInfo(demo.TIMEZONE)).date()
+        .isoformat().encode())
     return digest.hexdigest()[:16]
 
 
@@ -454,6 +457,11 @@ class RPC:
     def call(self, model, method, *args, context=None):
         ctx = dict(self.context, **(context or {}))
         return self.request(f'model.{model}.{method}', [*args, ctx])
+
+    def today(self):
+        """Today in the time zone of the user's company: the day the web
+        client and the server count from (not the machine's UTC day)"""
+        return self.call('ir.date', 'today')
 
     def search(self, model, domain, offset=0, limit=None, order=None):
         return self.call(model, 'search', domain, offset, limit, order)

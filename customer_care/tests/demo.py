@@ -31,7 +31,11 @@ which fills it through proteus with:
   hours to ten weeks before the day the demo is built (so that the demo is
   always fresh): some overdue, some due soon, one extended, emergencies,
   compliments passed on, regulator cases with the regulator's filing number,
-  information requests requested, answered and overdue, one case reopened;
+  information requests requested, answered and overdue, one case reopened,
+  one petition to forward to the competent organisation and one forwarded
+  to it (Ley 1755 de 2015, art. 21),
+  an incomplete petition waiting for its customer and one the customer
+  completed (Ley 1755 de 2015, art. 17);
 - satisfaction checks in every state and with every result (satisfied, not
   satisfied closed without follow-up or waiting for one, not contacted after
   three calls on three business days, not verified, pending, cancelled by the
@@ -53,7 +57,12 @@ which fills it through proteus with:
   met and overdue, and a complaint raised in the meeting) and the upcoming
   ones created by the scheduled action; change requests applied, submitted
   and in draft;
-- one run of the reminder scheduled action, so that reminders, escalations,
+- the company's web form with its personal data policy (Spanish and
+  English) and two requests filed through it as its user: one with the
+  e-mail of a known customer but another identity document (a new party,
+  the known one its candidate to confirm) and a new customer;
+- one run of the reminder scheduled action, so that reminders, escalations
+  (to the teams' managers at level 1, to the coordinator at level 2),
   notifications and e-mails have content.
 
 Users (the administrator ``admin`` keeps the password given to
@@ -100,13 +109,71 @@ __all__ = ['create_demo', 'USERS', 'PASSWORDS']
 COMPANY_NAME = "Gases del Litoral Demo S.A.S. E.S.P."
 TIMEZONE = 'America/Bogota'
 MAIL_DOMAIN = 'gaseslitoral.example'
+# The inbox of the customer-care address, by name: its IMAP mailbox is set
+# by _configure_inbox_imap, whoever created it
+DEMO_INBOX = "Customer care"
 
 # The scheduled actions of the module, run for the demo company
 CRONS = [
     'customer_care.reminder|send_reminders',
     'customer_care.satisfaction.sample|draw_samples',
     'sale.subscription|create_reviews',
+    'customer_care.suggestion_box|send_round_reminders',
     ]
+
+# The indicators of PSC-004 and of the module (code, name, measure,
+# target, amber limit, red limit, owner); four past quarters of snapshots
+INDICATORS = [
+    ('ATO', "Casos respondidos a tiempo", 'case_on_time', 95, 90, 80,
+        'coordinador'),
+    ('SC', "Satisfacción del cliente (verificaciones)", 'check_satisfied',
+        90, 85, 75, 'coordinador'),
+    ('CCT', "Contratos cumplidos en tiempo y forma", 'contract_fulfilment',
+        90, 80, 70, 'coordinador'),
+    ('QRV', "Quejas y reclamos verificados", 'complaint_verified', 90, 80,
+        70, 'coordinador'),
+    ('AMV', "Acciones de mejora vencidas", 'action_overdue', 0, 1, 3,
+        'coordinador'),
+    ('CRE', "Casos recibidos", 'case_count', None, None, None,
+        'coordinador'),
+    ('QRE', "Quejas recibidas", 'case_count', None, None, None,
+        'coordinador', {'kind': 'complaint'}),
+    ('CRC', "Casos recibidos de los clientes de Carolina Ruiz",
+        'case_count', None, None, None, 'coordinador',
+        {'account_manager': 'comercial1'}),
+    ('DPR', "Días hábiles promedio de respuesta", 'answer_days_mean', 8,
+        10, 15, 'coordinador'),
+    ('D90', "Días hábiles de respuesta (percentil 90)", 'answer_days_p90',
+        12, 15, 20, 'coordinador'),
+    ('SCE', "Satisfacción del cliente (encuestas)", 'survey_satisfied', 85,
+        80, 70, 'coordinador'),
+    ('NPS', "NPS de la última encuesta", 'survey_nps', 40, 20, 0,
+        'coordinador'),
+    ('CSA', "CSAT de la última encuesta", 'survey_csat', 85, 80, 70,
+        'coordinador'),
+    ('SLA', "Metas de ANS cumplidas", 'sla_met', 90, 85, 75, 'coordinador'),
+    ('CRS', "Compromisos de revisiones cumplidos a tiempo",
+        'commitment_on_time', 90, 80, 70, 'coordinador'),
+    ('AMA', "Acciones de mejora abiertas", 'action_open', None, None, None,
+        'coordinador'),
+    ('AME', "Acciones de mejora cerradas eficaces", 'action_effective', 80,
+        70, 50, 'coordinador'),
+    ]
+INDICATOR_QUARTERS = 4
+
+# The management review of the last quarter: the coordinator's conclusions
+# and the decisions taken with management
+MANAGEMENT_REVIEW_CONCLUSIONS = (
+    "Los casos respondidos a tiempo siguen por debajo de la meta: los "
+    "reclamos de facturación concentran los vencimientos del trimestre.\n\n"
+    "La satisfacción verificada se mantiene en verde y las revisiones de "
+    "servicio con los clientes industriales se hicieron según lo pactado.")
+MANAGEMENT_REVIEW_DECISIONS = (
+    "1. Reforzar el equipo de facturación con un agente durante el próximo "
+    "trimestre.\n"
+    "2. Plan de mejora para los reclamos de facturación, a cargo del "
+    "coordinador, con seguimiento mensual.\n"
+    "3. Mantener las metas de los indicadores para el próximo trimestre.")
 
 # login: (name, groups, position)
 USERS = {
@@ -151,6 +218,11 @@ CATEGORIES = [
     ('ally', "Aliado estratégico", None),
     ]
 
+# The citizenship cards (cédulas) of the customers who are persons and gave
+# one: the filing record of a verbal petition prints it
+IDENTITY_CARDS = {
+    'ospina': '22765432',
+    }
 # key: name, categories, city, subdivision, street, postal code, account
 # manager, e-mail, phone, mobile, NIT (without check digit) or None
 CUSTOMERS = {
@@ -297,6 +369,38 @@ DEMO_REVIEWS = [
             ("Revisar alarmas de telemetría nocturnas", 'tecnico', 4, None),
             ]),
     ]
+# The customers' requirements and expectations (PSC-004): customer, source
+# (kind and key), kind, priority, description, who registers it, owner,
+# identified and due in days from today, final state, fulfilment or
+# rejection reason. Their due dates are far from today or past, so that
+# their reminders do not depend on the day of the week.
+REQUIREMENTS = [
+    ('textiles', ('contract', 'textiles'), 'requirement', 'high',
+        "Aviso con 48 horas de anticipación de todo mantenimiento "
+        "programado de la ERM", 'comercial1', 'comercial1', -30, 15,
+        'accepted', None),
+    ('textiles', ('review', 0), 'requirement', 'critical',
+        "Presión estable en la ERM durante los cambios de turno",
+        'comercial1', 'tecnico', -7, 30, 'accepted', None),
+    ('clinica', ('review', 1), 'requirement', 'normal',
+        "Informe mensual de consumo por sede en los primeros cinco días "
+        "del mes", 'comercial2', 'comercial2', -10, 20, 'met',
+        "Informe de consumo por sede enviado al área de servicios generales "
+        "el día 3 de cada mes."),
+    ('clinica', ('campaign', 0), 'expectation', 'normal',
+        "Atención telefónica sin transferencias entre áreas",
+        'coordinador', 'coordinador', -20, 45, 'identified', None),
+    ('ceramicas', ('meeting', 0), 'expectation', 'low',
+        "Factura con el detalle del consumo de cada horno",
+        'coordinador', 'comercial1', -20, None, 'rejected',
+        "La planta tiene un solo medidor: el detalle por horno requiere "
+        "medidores que el contrato no incluye."),
+    ('ceramicas', ('case', "Interrupción del suministro sin aviso previo"),
+        'requirement', 'high',
+        "Aviso de las interrupciones programadas del gasoducto con tres "
+        "días de anticipación", 'coordinador', 'comercial1', -14, -5,
+        'accepted', None),
+    ]
 # contract key, kind, values, final state
 CHANGE_REQUESTS = [
     ('ceramicas', 'sla', {
@@ -409,9 +513,13 @@ ROUTING_RULES = [
 #   responsible: set by the coordinator when routing gave none
 #   requests: [(user or team:key, question, answer or None, due days)]
 #   answer: the answer text; late: answered after the term
+#   verbal_answer: answered verbally (in person or by phone cases, which
+#   are verbal from their channel)
 #   extend: (duration, reason)
 #   reopen: reason (answered then reopened, back in analysis)
 #   cancel: from which state (draft, registered, assigned, waiting)
+#   forward: the key in ORGANISATIONS of the competent organisation
+#   (states forwarding and forwarded: the company is not competent)
 CASES = [
     # --- draft: received and not registered yet
     dict(kind='petition', petition_kind='information', channel='web',
@@ -696,7 +804,7 @@ CASES = [
         service='subsidy', qa='CON',
         subject="Cobro de contribución a un predio de estrato 2",
         description="Me cobraron contribución como si fuera estrato 5.",
-        ago=34, hour=11, state='answered',
+        ago=34, hour=11, state='answered', verbal_answer=True,
         answer="Se corrigió el estrato registrado y se anuló la "
         "contribución cobrada."),
     dict(kind='claim', channel='email', customer='pacheco',
@@ -724,6 +832,20 @@ CASES = [
         ago=5, hour=16, state='answered',
         answer="Gracias por su propuesta: la trasladamos al comité de "
         "productos, que la estudiará en la próxima revisión de planes."),
+
+    # --- not competent (Ley 1755 de 2015, art. 21): to forward, forwarded
+    dict(kind='petition', petition_kind='general', channel='email',
+        customer='villa', service='billing', qa='CLA',
+        subject="Cambio del medidor de energía del predio",
+        description="Solicito el cambio del medidor de energía eléctrica "
+        "de mi casa, que marca más de lo que consumo.",
+        ago=1, hour=9, state='forwarding'),
+    dict(kind='petition', petition_kind='general', channel='web',
+        customer='cardenas', service='billing', qa='CLA',
+        subject="Fuga de agua en la acometida del acueducto",
+        description="Hace una semana hay una fuga de agua en la acometida "
+        "del acueducto frente a mi casa y se pierde mucha agua.",
+        ago=4, hour=11, state='forwarded', forward='acueducto'),
 
     # --- closed
     dict(kind='compliment', channel='in_person', customer='ospina',
@@ -835,6 +957,26 @@ CASES = [
         ago=8, hour=10, state='cancelled', cancel='waiting',
         requests=[('servicio', "Detalle del cobro de reconexión.", None,
             3)]),
+
+    # --- incomplete requests (Ley 1755 de 2015, art. 17): one waiting for
+    # the customer, one the customer completed
+    dict(kind='petition', petition_kind='information', channel='email',
+        customer='ospina', service='billing', qa='CON',
+        subject="Copia de los contratos de condiciones uniformes firmados",
+        description="Solicito copia del contrato firmado cuando se "
+        "instaló el servicio en la casa de mi mamá.",
+        ago=4, hour=10, state='customer',
+        ask="Para entregar la copia necesitamos la autorización firmada "
+        "por la titular del contrato y la copia de su cédula."),
+    dict(kind='petition', petition_kind='general', channel='web',
+        customer='mejia', service='billing', qa='CON',
+        subject="Cambio del titular de la factura",
+        description="Compré la casa y quiero que la factura salga a mi "
+        "nombre.",
+        ago=5, hour=15, state='assigned',
+        ask="Envíenos el certificado de tradición y libertad del inmueble "
+        "con fecha de expedición no mayor a 30 días.",
+        resume=True),
     ]
 
 
@@ -1062,6 +1204,8 @@ class Demo:
     actions: list = None
     reviews: list = None
     campaigns: list = None
+    inbox: object = None
+    web_form_cases: list = None
 
     def log(self, message):
         if self.verbose:
@@ -1109,6 +1253,7 @@ class Demo:
             'segments': self.segments,
             'actions': [_fresh(a) for a in self.actions],
             'campaigns': self.campaigns,
+            'rounds': [_fresh(r) for r in self.rounds],
             }
 
 
@@ -1141,6 +1286,7 @@ def create_demo(config, today=None, load_translations=True,
         demo, 'customer_care.regulator_classification',
         REGULATOR_CLASSIFICATIONS)
     _configure(demo)
+    demo.regulator_layout = _create_regulator_layout(demo)
 
     demo.log("customers")
     demo.categories = _create_categories(demo)
@@ -1163,8 +1309,13 @@ def create_demo(config, today=None, load_translations=True,
     demo.cases = _receive_cases(demo)
     _coordinate_cases(demo)
     _respond_cases(demo)
+    _ask_customers(demo)
     _answer_information_requests(demo)
     _respond_informed_cases(demo)
+    demo.organisations = _forward_cases(demo)
+
+    demo.log("web form")
+    demo.web_form_cases = _file_web_form_cases(demo, _open_web_form(demo))
 
     demo.log("satisfaction checks")
     _call_satisfaction_checks(demo)
@@ -1192,10 +1343,30 @@ def create_demo(config, today=None, load_translations=True,
     demo.log("satisfaction surveys")
     demo.campaigns = _create_surveys(demo)
 
+    demo.log("suggestion boxes and their collection rounds")
+    demo.rounds = _collect_suggestion_boxes(demo)
+
+    demo.log("customer requirements")
+    demo.requirements = [_register_requirement(demo, *requirement)
+        for requirement in REQUIREMENTS]
+    demo.as_user('admin')
+
+    demo.log("indicators and their snapshots")
+    demo.indicators = _create_indicators(demo)
+    demo.management_review = _prepare_management_review(demo)
+
     # The scheduled reminders, run once
     if run_reminders:
         demo.log("reminders")
         _run_cron(demo, 'customer_care.reminder|send_reminders')
+        _run_cron(demo, 'customer_care.suggestion_box|send_round_reminders')
+
+    # After the reminders: their counts stay those of the cases above
+    demo.log("e-mail intake")
+    demo.inbox = _receive_emails(demo)
+    # Last: the inbox may come from the e-mail intake's part of the demo
+    demo.log("IMAP mailbox of the inbox")
+    _configure_inbox_imap(demo)
 
     _finish(demo)
     demo.log("done")
@@ -1472,13 +1643,93 @@ def _configure(demo):
     configuration.default_team = demo.teams['service']
     configuration.reminder_days = 2
     configuration.information_days = 5
+    # The cases still overdue 2 business days after level 1 are escalated
+    # to the coordinator (level 2); no escalation manager: no level 3
+    configuration.escalation_coordinator = demo.users['coordinador']
     # The links in the e-mails lead to this demo server
     configuration.web_base_url = (
         f"http://{tconfig.get('web', 'listen') or '127.0.0.1:8000'}/")
     configuration.save()
 
 
+def _configure_inbox_imap(demo):
+    """Give the inbox "Customer care" the settings of an IMAP mailbox, not
+    fetched: there is no server behind them in the demo"""
+    demo.as_user('admin')
+    Inbox = demo.model('inbound.email.inbox')
+    inbox = _find_or_create(
+        Inbox, [('name', '=', DEMO_INBOX)], name=DEMO_INBOX)
+    inbox.imap_fetch = False
+    inbox.imap_host = f'imap.{MAIL_DOMAIN}'
+    inbox.imap_security = 'ssl'
+    inbox.imap_port = 993
+    inbox.imap_user = f'pqrs@{MAIL_DOMAIN}'
+    inbox.imap_password = 'imap.demo'
+    inbox.imap_folder = 'INBOX'
+    inbox.imap_registered = 'move'
+    inbox.imap_registered_folder = 'Radicados'
+    inbox.save()
+    return inbox
+
+
 # --- Customers, services and contracts ---------------------------------------
+
+# The saved regulator layout: the columns of the complaint report of the
+# Superintendencia Financiera (header, source, constant); the codes of its
+# channels and kinds are examples, the regulator's tables give the real ones
+REGULATOR_LAYOUT_COLUMNS = [
+    ("Entidad", 'constant', '1-0001'),
+    ("Código queja", 'number', None),
+    ("Fecha creación", 'received', None),
+    ("País", 'customer.country_code', None),
+    ("Departamento", 'customer.subdivision_code', None),
+    ("Municipio", 'customer.city', None),
+    ("Nombres", 'customer.name', None),
+    ("Tipo identificación", 'customer.identifier_type', None),
+    ("Número identificación", 'customer.identifier_code', None),
+    ("Código canal", 'channel', None),
+    ("Código producto", 'service.code', None),
+    ("Código motivo", 'regulator_classification.code', None),
+    ("Tipo", 'kind', None),
+    ("Código estado", 'state', None),
+    ("Fecha actualización", 'write_date', None),
+    ("Fecha cierre", 'closed_date', None),
+    # The module does not record in whose favour a complaint was decided
+    # (doc/limitations.rst): the column keeps its place, empty
+    ("A favor de", 'constant', None),
+    ("Prórroga", 'extended', None),
+    ]
+REGULATOR_LAYOUT_CODES = {
+    'channel': [
+        ('in_person', '1'), ('phone', '2'), ('email', '3'), ('chat', '4'),
+        ('web', '5'), ('social', '6'), ('box', '7'), ('regulator', '8')],
+    'kind': [
+        ('petition', 'P'), ('complaint', 'Q'), ('claim', 'R'),
+        ('suggestion', 'S'), ('compliment', 'F')],
+    'customer.identifier_type': [('co_vat', '3')],
+    'extended': [('1', 'S'), ('0', 'N')],
+    }
+
+
+def _create_regulator_layout(demo):
+    """Save a regulator layout modelled on the complaint report of the
+    Superintendencia Financiera, with the code map of channels and kinds"""
+    Layout = demo.model('customer_care.regulator.layout')
+    layout = Layout(
+        name="Superintendencia Financiera: quejas", company=demo.company,
+        format='xlsx')
+    for sequence, (header, source, constant) in enumerate(
+            REGULATOR_LAYOUT_COLUMNS):
+        layout.columns.new(
+            sequence=sequence, header=header, source=source,
+            constant=constant)
+    layout.save()
+    for column in layout.columns:
+        for value, code in REGULATOR_LAYOUT_CODES.get(column.source, []):
+            layout.codes.new(column=column, value=value, code=code)
+    layout.save()
+    return layout
+
 
 def _create_categories(demo):
     "Create the party categories of CATEGORIES; return them by key"
@@ -1499,6 +1750,8 @@ def _create_customers(demo):
             manager, email, phone, mobile, nit) in CUSTOMERS.items():
         party = _new_party(demo, name, subdivision, city, street,
             postal_code, email, phone, mobile, nit)
+        if key in IDENTITY_CARDS:
+            party.identifiers.new(type='co_cc', code=IDENTITY_CARDS[key])
         for category in categories:
             party.categories.append(_fresh(demo.categories[category]))
         if manager:
@@ -1716,6 +1969,111 @@ def _receive_cases(demo):
     return cases
 
 
+WEB_FORM_POLICY = {
+    'en': (f"{COMPANY_NAME} processes the personal data "
+        "you give on this form only to handle and answer your request, as "
+        "Ley 1581 de 2012 and Decreto 1377 de 2013 provide.\n\n"
+        "You may know, update, correct and delete your data, and revoke "
+        "this consent, by writing to datos.personales@correo.example."),
+    'es': (f"{COMPANY_NAME} trata los datos personales "
+        "que usted registra en este formulario solo para tramitar y "
+        "responder su solicitud, según la Ley 1581 de 2012 y el Decreto "
+        "1377 de 2013.\n\n"
+        "Usted puede conocer, actualizar, rectificar y suprimir sus datos, "
+        "y revocar esta autorización, escribiendo a "
+        "datos.personales@correo.example."),
+    }
+# The requests filed through the web form: the e-mail of a known customer
+# with a document the customer does not have (to confirm), and a new one
+WEB_FORM_CASES = [{
+        'name': "María Fernanda Ospina Díaz",
+        'identifier_type': 'co_cc',
+        'identifier_code': '32.654.987',
+        'email': 'mfospina@correo.example',
+        'phone': '+57 300 555 0101',
+        'kind': 'claim',
+        'subject': "Cobro de reconexión sin suspensión del servicio",
+        'description': "En la factura de este mes me cobraron una "
+        "reconexión, pero el servicio nunca fue suspendido.\nSolicito el "
+        "reintegro del valor cobrado.",
+        'consent': True,
+        }, {
+        'name': "Andrea Carolina Villalba Pertuz",
+        'identifier_type': 'co_cc',
+        'identifier_code': '1.045.678.321',
+        'email': 'andrea.villalba@correo.example',
+        'phone': '+57 310 555 0199',
+        'kind': 'suggestion',
+        'subject': "Horario de atención los sábados",
+        'description': "Sería muy útil que la oficina de Soledad atendiera "
+        "también los sábados en la mañana.",
+        'consent': True,
+        }]
+
+
+def _open_web_form(demo):
+    """The administrator publishes the company's web form with its personal
+    data policy, in English and Spanish; return its id"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    config = demo.config
+    with Transaction().start(
+            config.database_name, demo.admin_id,
+            context=demo.admin_context) as transaction:
+        WebForm = Pool().get('customer_care.configuration.web_form')
+        with transaction.set_context(language='en'):
+            web_form, = WebForm.create([{
+                        'company': demo.company.id,
+                        'policy': WEB_FORM_POLICY['en'],
+                        }])
+        with transaction.set_context(language='es'):
+            WebForm.write([web_form], {'policy': WEB_FORM_POLICY['es']})
+        transaction.commit()
+        return web_form.id
+
+
+def _file_web_form_cases(demo, web_form_id):
+    """File the WEB_FORM_CASES as the web form does, as its user (the form's
+    own checks, customer matching, registration and acknowledgement);
+    return the cases' ids"""
+    from trytond.modules.customer_care import case_form_page
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    config = demo.config
+    with Transaction().start(config.database_name, 0, readonly=True):
+        WebForm = Pool().get('customer_care.configuration.web_form')
+        user_id = WebForm(web_form_id).user.id
+    ids = []
+    for spec in WEB_FORM_CASES:
+        # As trytond's with_transaction: again with the records to lock
+        # (the team's assignment) locked from the start
+        extras = {}
+        while True:
+            with Transaction().start(
+                    config.database_name, user_id, context={
+                        'company': demo.company.id,
+                        '_companies': [demo.company.id],
+                        'language': 'es',
+                        }, **extras) as transaction:
+                web_form = Pool().get(
+                    'customer_care.configuration.web_form')(web_form_id)
+                posted = case_form_page.clean_posted(spec)
+                values, errors = case_form_page.parse_form(
+                    web_form, posted, [])
+                if errors:
+                    raise ValueError(errors)
+                try:
+                    case, _ = case_form_page.file_case(web_form, values)
+                except TransactionError as error:
+                    transaction.rollback()
+                    error.fix(extras)
+                    continue
+                ids.append(case.id)
+                transaction.commit()
+            break
+    return ids
+
+
 def _coordinate_cases(demo):
     """The coordinator cancels, analyses, assigns and extends the cases as
     their target state needs"""
@@ -1728,6 +2086,9 @@ def _coordinate_cases(demo):
         if target in {'draft', 'registered'}:
             continue
         if spec['kind'] == 'compliment' and target == 'closed':
+            continue
+        if target in {'forwarding', 'forwarded'}:
+            case.click('not_competent')
             continue
         if (target == 'analysis' and not spec.get('reopen')) or spec.get(
                 'analyse'):
@@ -1750,6 +2111,34 @@ def _coordinate_cases(demo):
             extend.form.duration = duration
             extend.form.reason = reason
             extend.execute('extend')
+
+
+# The organisations competent for petitions the company is not competent
+# for: name, e-mail, NIT
+ORGANISATIONS = {
+    'acueducto': ("Acueducto del Atlántico Demo S.A. E.S.P.",
+        'pqrs@acueducto-demo.example', '890100251'),
+    }
+
+
+def _forward_cases(demo):
+    """The coordinator forwards to the competent organisation the cases
+    their spec forwards; return the organisations by key"""
+    organisations = {}
+    demo.as_user('admin')
+    for key, (name, email, nit) in ORGANISATIONS.items():
+        organisation = _new_party(demo, name, email=email, nit=nit)
+        organisation.save()
+        organisations[key] = organisation
+    demo.as_user('coordinador')
+    for index, spec, case in _reload_cases(demo):
+        if not spec.get('forward'):
+            continue
+        forward = Wizard('customer_care.case.forward', [case])
+        forward.form.organisation = demo.user_model('party.party')(
+            organisations[spec['forward']].id)
+        forward.execute('forward')
+    return organisations
 
 
 def _cases_by_responsible(demo):
@@ -1781,7 +2170,25 @@ def _respond_cases(demo):
                 _ask_for_information(demo, case, spec['requests'])
             elif spec.get('answer'):
                 case.answer = spec['answer']
-                case.click('respond')
+                # A verbal petition answered by voice: no e-mail
+                case.click('answer_verbally' if spec.get('verbal_answer')
+                    else 'respond')
+
+
+def _ask_customers(demo):
+    """The responsible users ask the customers of the incomplete requests to
+    complete them; the customer completes one, resumed by hand"""
+    for index, spec, case in _reload_cases(demo):
+        if not spec.get('ask'):
+            continue
+        demo.as_user(case.responsible.login if case.responsible else 'agente')
+        case = _reloaded(demo.cases, index)
+        ask = Wizard('customer_care.case.ask_customer', [case])
+        ask.form.request = spec['ask']
+        ask.execute('ask')
+        if spec.get('resume'):
+            case = _reloaded(demo.cases, index)
+            case.click('resume_suspension')
 
 
 def _ask_for_information(demo, case, requests):
@@ -1916,6 +2323,8 @@ def _backdate_answers(demo):
         values = {}
         if case.kind != 'compliment':
             values['answer_date'] = answer_date
+            values['answer_days'] = calendar.count_days(
+                received_date, answer_day)
             values['on_time'] = bool(
                 case.deadline and answer_date <= case.deadline)
         if case.channel == 'regulator':
@@ -2153,6 +2562,58 @@ def _request_change(demo, key, kind, values, state):
         request.click('apply')
 
 
+def _requirement_source(demo, customer, source):
+    "Return the record of the source (kind, key) of a requirement"
+    kind, key = source
+    if kind == 'contract':
+        return _fresh(demo.contracts[key])
+    elif kind == 'review':
+        return _fresh(demo.reviews[key])
+    elif kind == 'campaign':
+        return _fresh(demo.campaigns[key])
+    elif kind == 'meeting':
+        campaign = demo.model('customer_care.survey.campaign')(
+            demo.campaigns[key].id)
+        return demo.model('customer_care.survey.meeting')(
+            campaign.meetings[0].id)
+    case, = [c for c in demo.cases
+        if c.subject == key and c.customer.id == customer.id]
+    return demo.model('customer_care.case')(case.id)
+
+
+def _register_requirement(demo, customer_key, source, kind, priority,
+        description, by, owner, identified, due, state, text):
+    """Register a requirement of the customer from its source as the user
+    by, and take it to its state; return it"""
+    Requirement = demo.model('customer_care.requirement')
+    demo.as_user(by)
+    customer = _fresh(demo.customers[customer_key])
+    requirement = Requirement()
+    requirement.origin = _requirement_source(demo, customer, source)
+    requirement.customer = customer
+    requirement.kind = kind
+    requirement.priority = priority
+    requirement.description = description
+    requirement.owner = demo.user(owner)
+    requirement.identified_date = demo.today + dt.timedelta(days=identified)
+    if due is not None:
+        requirement.due_date = demo.today + dt.timedelta(days=due)
+    if state == 'rejected':
+        requirement.rejection_reason = text
+    requirement.save()
+    if state == 'rejected':
+        requirement.click('reject')
+    elif state in {'accepted', 'met'}:
+        requirement.click('accept')
+    if state == 'met':
+        demo.as_user(owner)
+        requirement = Requirement(requirement.id)
+        requirement.fulfilment = text
+        requirement.save()
+        requirement.click('meet')
+    return Requirement(requirement.id)
+
+
 # --- Satisfaction surveys ----------------------------------------------------
 
 def _create_surveys(demo):
@@ -2305,7 +2766,244 @@ def _run_current_campaign(demo, questionnaire, rng):
     return campaign
 
 
+
+# --- Suggestion boxes ----------------------------------------------------------
+
+# A scanned paper form: a one-page PDF
+SCANNED_FORM = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n'
+    b'2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n'
+    b'3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n'
+    b'trailer<</Root 1 0 R>>\n%%EOF\n')
+# box name, site (None: the office), person in charge, rounds
+# (business days ago, opened by, witnesses, forms found, forms: (customer,
+# kind, subject, description))
+SUGGESTION_BOXES = [
+    ("Buzón de la recepción", None, 'agente', [
+            (1, 'servicio', "Laura Martínez", 2, [
+                    ('ospina', 'suggestion',
+                        "Ampliar el horario de atención los sábados",
+                        "Propone atender los sábados hasta las 2 p. m."),
+                    ('mejia', 'compliment',
+                        "Felicitación a la cajera del primer piso",
+                        "Agradece la amabilidad en la atención."),
+                    ]),
+            ]),
+    # Today's round: three forms found, two registered so far, so it
+    # cannot be closed yet
+    ("Buzón de la sede norte",
+        ("Sede Norte", "Carrera 46 # 90-17", '080020'), 'agente2', [
+            (0, 'servicio', None, 3, [
+                    ('ospina', 'complaint',
+                        "Demora en la fila de la sede norte",
+                        "Esperó más de una hora para ser atendida."),
+                    ('mejia', 'claim',
+                        "Cobro doble en la factura de marzo",
+                        "Pide la devolución del valor cobrado dos veces."),
+                    ]),
+            ]),
+    ]
+
+
+def _collect_suggestion_boxes(demo):
+    """Create the suggestion boxes and their collection rounds, the forms
+    registered by the agents through the wizard; return the rounds"""
+    demo.as_user('admin')
+    Box = demo.model('customer_care.suggestion_box')
+    Address = demo.model('party.address')
+    company_party = _fresh(demo.company).party
+    office = company_party.addresses[0]
+    boxes = []
+    for name, site, responsible, rounds in SUGGESTION_BOXES:
+        if site:
+            building, street, postal_code = site
+            address = Address(party=company_party, building_name=building,
+                street=street, city="Barranquilla", postal_code=postal_code,
+                country=demo.colombia,
+                subdivision=demo.subdivisions['ATL'])
+            address.save()
+        else:
+            address = office
+        box = Box(name=name, site=address,
+            responsible=demo.users[responsible])
+        box.save()
+        boxes.append((box, responsible, rounds))
+    result = []
+    for box, responsible, rounds in boxes:
+        demo.as_user(responsible)
+        Round = demo.user_model('customer_care.suggestion_box.round')
+        for days_ago, opened_by, witnesses, found, forms in rounds:
+            round_ = Round(box=box.id,
+                date=demo.calendar.add_days(demo.today, -days_ago),
+                opened_by=demo.employees[opened_by].id,
+                witnesses=witnesses, forms_found=found)
+            round_.save()
+            for index, (customer, kind, subject, description) in enumerate(
+                    forms):
+                register = Wizard(
+                    'customer_care.suggestion_box.round.register_form',
+                    [round_])
+                register.form.customer = _fresh(demo.customers[customer])
+                register.form.kind = kind
+                register.form.subject = subject
+                register.form.description = description
+                register.form.scan = SCANNED_FORM
+                register.form.scan_name = f'formato-{round_.id}-{index + 1}.pdf'
+                register.execute('register_')
+            round_.reload()
+            if round_.forms_found == round_.forms_registered:
+                round_.click('close')
+            result.append(round_)
+    demo.as_user('admin')
+    return result
+
+
 # --- The end -----------------------------------------------------------------
+
+# The e-mails the customer-care inbox receives: a new customer, a known one,
+# the known one's reply to their case (into its discussion) and an
+# auto-reply that is ignored
+DEMO_EMAILS = [
+    dict(From="Carolina Restrepo Vargas <carolina.restrepo@correo.example>",
+        Subject="Cobro de reconexión sin haber tenido corte",
+        body="Buenas tardes:\n\nEn la factura de noviembre me cobraron "
+        "una reconexión, pero el servicio nunca fue suspendido. Solicito "
+        "que se revise y se descuente ese valor.\n\nCarolina Restrepo\n"
+        "Contrato 5501234"),
+    dict(From="Carlos Arturo Mejía Polo <carlos.mejia@correo.example>",
+        Subject="Olor a gas en el andén frente a mi casa",
+        body="Señores Gases del Litoral:\n\nDesde ayer se siente olor a gas "
+        "en el andén de la Carrera 19 # 63-15, barrio Hipódromo, Soledad. "
+        "Les pido revisar la acometida.\n\nCarlos Mejía"),
+    dict(From="Carlos Arturo Mejía Polo <carlos.mejia@correo.example>",
+        Subject="RE: {number} Olor a gas en el andén frente a mi casa",
+        reply_to_previous=True,
+        body="Buenos días:\n\nEl olor sigue esta mañana; estoy en casa "
+        "toda la tarde para que el técnico pueda entrar.\n\n"
+        "El lun, 30 nov 2026 a las 08:00, Gases del Litoral escribió:\n"
+        "> Hemos recibido su solicitud"),
+    dict(From="José Luis Barrios Fontalvo <jlbarrios@correo.example>",
+        Subject="Respuesta automática: fuera de la oficina",
+        headers={'Auto-Submitted': 'auto-replied'},
+        body="Estaré fuera de la oficina hasta el lunes."),
+    ]
+
+
+def _receive_emails(demo):
+    """Create the customer-care inbox with the rule that registers cases,
+    and let it receive DEMO_EMAILS as the HTTP route or the IMAP fetch
+    would (the server's processing, not a client's); return the inbox"""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+
+    Inbox = demo.model('inbound.email.inbox')
+    Rule = demo.model('inbound.email.rule')
+    inbox = Inbox(name=DEMO_INBOX, company=demo.company,
+        care_addresses=f'pqrs@{MAIL_DOMAIN}\nservicioalcliente@{MAIL_DOMAIN}')
+    inbox.rules.append(Rule(action='customer_care.case|from_inbound_email'))
+    inbox.save()
+
+    previous = None
+    config = demo.config
+    for minutes, spec in enumerate(DEMO_EMAILS):
+        msg = EmailMessage()
+        msg['From'] = spec['From']
+        msg['To'] = f'pqrs@{MAIL_DOMAIN}'
+        subject = spec['Subject']
+        if spec.get('reply_to_previous'):
+            case = demo.model('customer_care.case')(previous)
+            subject = subject.format(number=f'[{case.number}]')
+            msg['In-Reply-To'] = case.email_message_id
+            msg['References'] = case.email_message_id
+        msg['Subject'] = subject
+        msg['Date'] = format_datetime(_local(
+                demo.now_local - dt.timedelta(
+                    minutes=10 * (len(DEMO_EMAILS) - minutes))
+                ).replace(tzinfo=dt.timezone.utc))
+        msg['Message-ID'] = make_msgid(domain='correo.example')
+        for name, value in spec.get('headers', {}).items():
+            msg[name] = value
+        msg.set_content(spec['body'])
+        # As the HTTP route does: a transaction per message, started again
+        # with the locks a team's assignment asks for
+        extras = {}
+        while True:
+            try:
+                with Transaction().start(
+                        config.database_name, config.user,
+                        context=config.context, **extras):
+                    pool = Pool()
+                    Email = pool.get('inbound.email')
+                    server_inbox = pool.get('inbound.email.inbox')(inbox.id)
+                    email_, = Email.from_webhook(
+                        server_inbox, msg.as_bytes(), 'raw')
+                    server_inbox.process(email_)
+                    email_.save()
+                    if email_.care_status == 'registered':
+                        previous = email_.result.id
+                break
+            except TransactionError as error:
+                error.fix(extras)
+    return _fresh(inbox)
+
+
+def _create_indicators(demo):
+    """Create the indicators as the coordinator, then their snapshots of the
+    last quarters before today, as the scheduled action would have taken
+    them at the end of each (red ones open their improvement action)"""
+    from trytond.modules.customer_care.models.indicator import (
+        DIRECTIONS, last_closed_period)
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    demo.as_user('coordinador')
+    Indicator = demo.model('customer_care.indicator')
+    indicators = []
+    for code, name, measure, target, amber, red, owner, *filters in (
+            INDICATORS):
+        indicator = Indicator(
+            code=code, name=name, measure=measure, target=target,
+            amber_limit=amber, red_limit=red, periodicity='quarterly',
+            direction=DIRECTIONS.get(measure, 'higher'),
+            owner=demo.user(owner))
+        for field, value in (filters[0] if filters else {}).items():
+            if field == 'account_manager':
+                value = demo.user(value)
+            setattr(indicator, field, value)
+        indicators.append(indicator)
+    Indicator.save(indicators)
+    demo.as_user('admin')
+    periods = []
+    day = demo.today
+    for _ in range(INDICATOR_QUARTERS):
+        start, end = last_closed_period(day, 'quarterly')
+        periods.append((start, end))
+        day = start
+    config = demo.config
+    with Transaction().start(
+            config.database_name, config.user, context=config.context):
+        Indicator_ = Pool().get('customer_care.indicator')
+        Indicator_.snapshot([(i, s, e)
+                for i in Indicator_.browse([i.id for i in indicators])
+                for s, e in reversed(periods)])
+    return indicators
+
+
+def _prepare_management_review(demo):
+    """Create the management review of the last quarter as the
+    coordinator, with the conclusions and decisions, and prepare it"""
+    demo.as_user('coordinador')
+    Review = demo.user_model('customer_care.management_review')
+    review = Review()
+    review.conclusions = MANAGEMENT_REVIEW_CONCLUSIONS
+    review.decisions = MANAGEMENT_REVIEW_DECISIONS
+    review.save()
+    review.click('prepare')
+    demo.as_user('admin')
+    return review
+
 
 def _finish(demo):
     """Spare the administrator the configuration wizard at the first login,

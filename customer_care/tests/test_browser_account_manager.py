@@ -24,7 +24,7 @@ def test_customer_tab(desktop, rpc):
     party, = manager.search('party.party', [('name', '=', CUSTOMER)])
     cases = manager.search_read(CASE, [('customer', '=', party)],
         ['number', 'state', 'due_date'])
-    today = dt.date.today()
+    today = manager.today()
     open_ = [c for c in cases if c['state'] in OPEN_STATES]
     overdue = [c for c in open_ if c['due_date'] and c['due_date'] < today]
     assert open_, "the demo customer has no open case"
@@ -61,7 +61,7 @@ def test_service_review(desktop, rpc):
     review = reviews[0]
     minutes = unique("Se revisó el cumplimiento del trimestre")
     commitment = unique("Enviar el informe de consumos")
-    due = dt.date.today() + dt.timedelta(days=10)
+    due = manager.today() + dt.timedelta(days=10)
     sao = desktop
     sao.login('comercial1')
     sao.open_menu('Servicio al cliente', 'Revisiones del servicio')

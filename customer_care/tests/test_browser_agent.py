@@ -148,7 +148,7 @@ def test_information_request(desktop, rpc):
     assert request['question'] == question
     assert request['state'] == 'requested'
     assert request['kind'] == 'information'
-    assert request['due_date'] > dt.date.today()
+    assert request['due_date'] > agent.today()
     stored, = agent.read(CASE, [case], ['state'])
     assert stored['state'] == 'waiting'
     # The service contact sees it among the requests to answer
@@ -228,7 +228,7 @@ def test_satisfaction_call(desktop, rpc):
     agent = rpc('agente')
     checks = agent.search_read('customer_care.satisfaction.check', [
             ('state', '=', 'pending'),
-            ('due_date', '<=', dt.date.today()),
+            ('due_date', '<=', agent.today()),
             ], ['case.number'], order=[('id', 'ASC')])
     if not checks:
         pytest.fail("the demo has no satisfaction check due today")

@@ -69,7 +69,7 @@ def test_answer_shows_recipient_and_text(desktop, rpc):
         f'Respuesta a su solicitud {number}')
     body = sao.field('body', within=dialog).input_value()
     assert answer in body
-    assert body.startswith("Apreciado cliente:")
+    assert body.startswith(f"Apreciado(a) {contact}:")
     assert sao.field('attachment', within=dialog).input_value() == (
         f'Carta-de-respuesta-{number}.pdf')
     # Nothing has left yet

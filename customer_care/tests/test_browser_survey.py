@@ -113,7 +113,7 @@ def test_fulfilment_follows_period(desktop, rpc):
     sao.open_menu(
         'Servicio al cliente', 'Revisiones del servicio',
         'Cumplimiento de contratos')
-    start, end = last_quarter(dt.date.today())
+    start, end = last_quarter(rpc('coordinador').today())
     context = sao.tab.locator('.filter-box .form')
     from_date = context.locator('input[name="from_date"]').first
     to_date = context.locator('input[name="to_date"]').first

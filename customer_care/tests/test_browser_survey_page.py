@@ -34,7 +34,7 @@ def survey_link(rpc):
             })
     questionnaire, = coordinator.search('customer_care.questionnaire',
         [], limit=1, order=[('id', 'ASC')])
-    today = dt.date.today()
+    today = coordinator.today()
     # The raw domain is the administrator's (field access); the coordinator
     # samples and runs the campaign
     campaign = rpc('admin').create(CAMPAIGN, {

@@ -3,22 +3,25 @@
 """The demo data (tests/demo.py, loaded by `make demo`) builds and covers
 every kind and state of case, so that the demo can never silently break."""
 import datetime as dt
+import io
 from collections import Counter
 from unittest.mock import patch
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from proteus import Model
+from openpyxl import load_workbook
+from proteus import Model, Report, Wizard
 
 from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.tests.demo import (
     ACTIONS, CASES, CHANGE_REQUESTS, CONTRACT_SLAS, CRONS, DEMO_REVIEWS,
-    PASSWORDS, SEGMENTS, USERS, create_demo, summary)
+    PASSWORDS, REGULATOR_LAYOUT_CODES, REGULATOR_LAYOUT_COLUMNS, SEGMENTS,
+    SUGGESTION_BOXES, USERS, WEB_FORM_CASES, create_demo, summary)
 
 KINDS = {'petition', 'complaint', 'claim', 'suggestion', 'compliment'}
 STATES = {
-    'draft', 'registered', 'analysis', 'assigned', 'waiting', 'answered',
-    'closed', 'cancelled'}
+    'draft', 'registered', 'analysis', 'assigned', 'waiting', 'customer',
+    'forwarding', 'forwarded', 'answered', 'closed', 'cancelled'}
 ACTION_STATES = {
     'draft', 'waiting', 'approved', 'rejected', 'processing', 'done',
     'checked', 'cancelled'}
@@ -28,18 +31,27 @@ ACTION_STATES = {
 # any by accident.  Update them when the demo changes on purpose.
 DEMO_RECORDS = {
     'company.employee': 9,
-    'customer_care.case': 56,
+    'customer_care.case': 68,
+    'customer_care.configuration.web_form': 1,
     'customer_care.case.information_request': 8,
+    'customer_care.case.suspension': 2,
     'customer_care.change_request': 3,
     'customer_care.holiday': 9,
     'customer_care.improvement_action': 11,
+    'customer_care.indicator': 17,
+    'customer_care.indicator.snapshot': 68,
+    'customer_care.management_review': 1,
     'customer_care.improvement_action.line': 15,
     'customer_care.quality_attribute': 7,
     'customer_care.questionnaire': 1,
     'customer_care.questionnaire.choice': 6,
     'customer_care.questionnaire.question': 6,
+    'customer_care.regulator.layout': 1,
+    'customer_care.regulator.layout.code': 16,
+    'customer_care.regulator.layout.column': 18,
     'customer_care.regulator_classification': 8,
-    'customer_care.reminder': 28,
+    'customer_care.reminder': 32,
+    'customer_care.requirement': 6,
     'customer_care.routing.rule': 7,
     'customer_care.satisfaction.attempt': 8,
     'customer_care.satisfaction.check': 10,
@@ -50,6 +62,8 @@ DEMO_RECORDS = {
     'customer_care.service_review.commitment': 5,
     'customer_care.sla': 2,
     'customer_care.sla.target': 7,
+    'customer_care.suggestion_box': 2,
+    'customer_care.suggestion_box.round': 2,
     'customer_care.survey.answer': 69,
     'customer_care.survey.campaign': 2,
     'customer_care.survey.meeting': 1,
@@ -57,23 +71,36 @@ DEMO_RECORDS = {
     'customer_care.survey.participant': 23,
     'customer_care.team': 6,
     'customer_care.term': 8,
-    'party.address': 24,
+    'party.address': 26,
     'party.category': 9,
-    'party.contact_mechanism': 48,
-    'party.identifier': 9,
-    'party.party': 24,
+    'party.contact_mechanism': 54,
+    'party.identifier': 13,
+    'party.party': 28,
     'product.product': 11,
     'product.template': 11,
-    'res.user': 10,
+    'res.user': 11,
     'sale.subscription': 7,
     'sale.subscription.line': 10,
     'sale.subscription.recurrence.rule.set': 2,
     'sale.subscription.service': 5,
     }
 
+BOX_FORMS = sum(len(forms) for _, _, _, rounds in SUGGESTION_BOXES
+    for _, _, _, _, forms in rounds)
+
 
 def test_demo():
-    "Load the demo data in a new database and check what it covers"
+    """Load the demo data in a new database and check what it covers; the
+    database is dropped after, as the scenarios' is: the next test module
+    restores its own"""
+    from trytond.tests.test_tryton import drop_db
+    try:
+        check_demo()
+    finally:
+        drop_db()
+
+
+def check_demo():
     from trytond import security
     from trytond.tests.test_tryton import DB_NAME
     from trytond.tests.tools import activate_modules
@@ -85,10 +112,46 @@ def test_demo():
         create_demo(config, load_translations=False)
     assert send.called
 
-    # The same records as ever (inactive ones too: the root user)
+    # The indicators' four past quarters: the demo's records are of the
+    # last months, so the older quarters have no data; the red values
+    # (one on 1 December 2026: the CCT of the third quarter) depend on the
+    # day the demo is built, each with its draft improvement action for
+    # the coordinator
+    Snapshot = Model.get('customer_care.indicator.snapshot')
+    snapshots = Snapshot.find([])
+    assert len({s.period_start for s in snapshots}) == 4
+    assert {s.colour for s in snapshots} >= {'green', 'no_data'}
+    reds = [s for s in snapshots if s.colour == 'red']
+    assert reds
+    for red in reds:
+        action, = Model.get('customer_care.improvement_action').find([
+                ('origin', '=',
+                    f'customer_care.indicator.snapshot,{red.id}')])
+        assert action.state == 'draft'
+        assert action.responsible.login == 'coordinador'
+
+    # The management review of the last quarter, prepared by the
+    # coordinator with its conclusions: every indicator with its four
+    # periods; it prints
+    review, = Model.get('customer_care.management_review').find([])
+    assert review.state == 'draft'
+    assert review.prepared_by.party.name == USERS['coordinador'][0]
+    assert review.conclusions and review.decisions
+    assert [r['code'] for r in review.figures['indicators']] == sorted(
+        i.code for i in Model.get('customer_care.indicator').find([]))
+    assert all(len(r['trend']) == 4 for r in review.figures['indicators'])
+    assert review.end_date == max(s.period_end for s in snapshots)
+    extension, content, _, _ = Report(
+        'customer_care.management_review').execute([review])
+    assert extension == 'pdf' and content.startswith(b'%PDF')
+
+    # The same records as ever (inactive ones too: the root user), and the
+    # actions of the red snapshots
     context = {**config.context, 'active_test': False}
     assert {name: Model.get(name)._proxy.search_count([], 0, None, context)
-        for name in DEMO_RECORDS} == DEMO_RECORDS
+        for name in DEMO_RECORDS} == {**DEMO_RECORDS,
+        'customer_care.improvement_action': (
+            DEMO_RECORDS['customer_care.improvement_action'] + len(reds))}
 
     Case = Model.get('customer_care.case')
     Request = Model.get('customer_care.case.information_request')
@@ -97,12 +160,54 @@ def test_demo():
     Subscription = Model.get('sale.subscription')
     User = Model.get('res.user')
 
-    # Besides the cases raised in a service review
-    cases = Case.find([('origin', '=', None)])
+    # The cases filed through the web form, by its user: registered,
+    # with the consent, both on new parties; the known customer who has
+    # only the e-mail of the first is its candidate to confirm
+    web_cases = Case.find([('consent_date', '!=', None)])
+    assert len(web_cases) == len(WEB_FORM_CASES)
+    assert {c.state for c in web_cases} == {'registered'}
+    assert {c.channel for c in web_cases} == {'web'}
+    assert all(c.consent_digest and c.consent_policy for c in web_cases)
+    customers = {c.subject: c.customer.name for c in web_cases}
+    assert customers == {s['subject']: s['name'] for s in WEB_FORM_CASES}
+    to_confirm = {c.subject: [p.name for p in c.customer_candidates]
+        for c in web_cases if c.customer_to_confirm}
+    first, second = WEB_FORM_CASES
+    assert to_confirm == {first['subject']: [first['name']]}
+    web_user, = User.find([('login', '=', 'customer_care_web_form')])
+    assert {c.create_uid.id for c in web_cases} == {web_user.id}
+
+    # Besides the cases raised in a service review, from the web form and
+    # by e-mail (below), from the paper forms of the suggestion boxes
+    cases = Case.find([
+            ('origin', '=', None), ('consent_date', '=', None),
+            ('email_message_id', '=', None), ('box_round', '=', None)])
     assert len(cases) == len(CASES)
     for spec in CASES:
         case, = [c for c in cases if c.subject == spec['subject']]
         assert case.state == spec['state'], (case.subject, case.state)
+
+    # An incomplete request waits for its customer, another was completed
+    Suspension = Model.get('customer_care.case.suspension')
+    suspensions = Suspension.find([])
+    assert {s.state for s in suspensions} == {'suspended', 'resumed'}
+    waiting, = Case.find([('state', '=', 'customer')])
+    assert waiting.suspensions[0].state == 'suspended'
+    assert waiting.due_status is None
+
+    # The inbox received a new customer, a known one, a reply threaded into
+    # the known one's case and an ignored auto-reply
+    InboundEmail = Model.get('inbound.email')
+    received = InboundEmail.find([], order=[('id', 'ASC')])
+    assert [e.care_status for e in received] == [
+        'registered', 'registered', 'replied', 'ignored']
+    new, known = [e.result for e in received[:2]]
+    assert new.customer.created_from_email
+    assert new.channel == 'email' and new.state == 'registered'
+    assert not known.customer.created_from_email
+    assert known.customer.name == "Carlos Arturo Mejía Polo"
+    assert received[2].result.channel.resource == known
+    assert received[2].result.content.startswith("Buenos días")
 
     # Every kind in several states, every state
     assert {c.kind for c in cases} == KINDS
@@ -128,6 +233,15 @@ def test_demo():
             assert case.answer_date >= case.received
         if case.state == 'closed':
             assert case.closed_by and case.closed_date
+    # The in person and phone cases are verbal, one answered verbally
+    assert all(bool(c.verbal) == (c.channel in {'in_person', 'phone'})
+        for c in cases)
+    assert [c.channel for c in cases if c.answered_verbally] == ['in_person']
+    # Its filing record prints, with the verbal answer
+    answered_verbally, = [c for c in cases if c.answered_verbally]
+    extension, content, _, _ = Report(
+        'customer_care.case.verbal_record').execute([answered_verbally])
+    assert extension == 'pdf' and content.startswith(b'%PDF')
     assert any(c.registered_by.party.name == USERS['comercial1'][0]
         for c in cases if c.registered_by)
     assert any(c.on_time for c in cases if c.state == 'closed')
@@ -139,6 +253,13 @@ def test_demo():
     extended = [c for c in cases if c.extension_duration]
     assert len(extended) == 1
     assert extended[0].due_date > extended[0].initial_due_date
+    # Not competent: one to forward by its due date, one forwarded
+    to_forward, = [c for c in cases if c.state == 'forwarding']
+    assert to_forward.forward_due_date >= to_forward.received.date()
+    forwarded, = [c for c in cases if c.state == 'forwarded']
+    assert forwarded.forwarded_to.name.startswith("Acueducto")
+    assert forwarded.forwarded_email == forwarded.forwarded_to.email
+    assert forwarded.forwarded_by and forwarded.forwarded_date
     emergencies = [c for c in cases if c.priority == 'emergency']
     assert {c.emergency for c in emergencies} == {
         'safety', 'health', 'environment'}
@@ -168,6 +289,17 @@ def test_demo():
     # The reminders ran once
     assert Reminder.find([('kind', '=', 'reminder')])
     assert Reminder.find([('kind', '=', 'escalation')])
+    # Escalated to the teams' managers at level 1 and, 2 business days
+    # later, to the coordinator at level 2; no escalation manager: no level 3
+    escalations = Reminder.find([('kind', '=', 'escalation')])
+    assert {e.level for e in escalations} == {1, 2}
+    assert {e.user.login for e in escalations if e.level == 2} == {
+        'coordinador'}
+    Summary = Model.get('customer_care.escalation.summary')
+    assert {s.level for s in Summary.find([])} == {1, 2}
+    assert {c.escalation_level for c in cases
+        if c.state in {'registered', 'analysis', 'assigned', 'waiting'}
+        } >= {0, 1, 2}
     assert Notification.find([])
 
     # The scheduler runs the module's actions for the demo company: a
@@ -176,6 +308,18 @@ def test_demo():
     crons = Cron.find([('method', 'in', CRONS)])
     assert len(crons) == len(CRONS)
     assert all(len(c.companies) == 1 for c in crons)
+
+    # A closed collection round and one whose forms are not all registered
+    Round = Model.get('customer_care.suggestion_box.round')
+    rounds = Round.find([])
+    assert sorted((r.state, r.forms_found, r.forms_registered)
+        for r in rounds) == [('closed', 2, 2), ('draft', 3, 2)]
+    Attachment = Model.get('ir.attachment')
+    for round_ in rounds:
+        for case in round_.cases:
+            assert case.channel == 'box'
+            assert Attachment.find(
+                [('resource', '=', f'customer_care.case,{case.id}')])
 
     # Satisfaction checks in every state and with every result
     Check = Model.get('customer_care.satisfaction.check')
@@ -221,10 +365,12 @@ def test_demo():
     # Improvement actions in every state, driven by their users
     Action = Model.get('customer_care.improvement_action')
     Segment = Model.get('customer_care.segment')
-    # The action of a survey meeting's idea is checked with the surveys
+    # The action of a survey meeting's idea is checked with the surveys,
+    # that of the red indicator with the indicators
     actions = [a for a in Action.find([('parent', '=', None)])
-        if not a.origin or a.origin.__class__.__name__
-        != 'customer_care.survey.meeting.idea']
+        if not a.origin or a.origin.__class__.__name__ not in {
+            'customer_care.survey.meeting.idea',
+            'customer_care.indicator.snapshot'}]
     assert len(actions) == len(ACTIONS)
     follow_ups = Action.find([('parent', '!=', None)])
     assert {a.state for a in actions + follow_ups} == ACTION_STATES
@@ -252,6 +398,30 @@ def test_demo():
     loyalty = [a for a in actions if a.kind == 'loyalty']
     assert loyalty and all(a.segment for a in loyalty)
     assert Reminder.find([('record_model', '=', 'customer_care.improvement_action.line')])
+
+    # The customers' requirements: from every kind of source, in every
+    # state, the overdue one reminded to its owner and escalated to the
+    # account manager of its contract
+    Requirement = Model.get('customer_care.requirement')
+    requirements = Requirement.find([])
+    assert {r.state for r in requirements} == {
+        'identified', 'accepted', 'met', 'rejected'}
+    assert {r.origin.__class__.__name__ for r in requirements} == {
+        'sale.subscription', 'customer_care.service_review',
+        'customer_care.survey.campaign', 'customer_care.survey.meeting',
+        'customer_care.case'}
+    rejected, = [r for r in requirements if r.state == 'rejected']
+    assert rejected.rejection_reason
+    met, = [r for r in requirements if r.state == 'met']
+    assert met.on_time and met.accepted_date and met.fulfilment
+    overdue, = Requirement.find([
+            ('state', '=', 'accepted'),
+            ('due_date', '<', dt.date.today()),
+            ])
+    assert overdue.contract and overdue.contract.party == overdue.customer
+    assert {(r.kind, r.user.login) for r in Reminder.find([
+                ('record_model', '=', 'customer_care.requirement'),
+                ])} == {('reminder', 'comercial1'), ('escalation', 'comercial1')}
 
     # Segments: counted, listed, with their figures
     segments = Segment.find([])
@@ -295,7 +465,10 @@ def test_demo():
     config.user = agent.id
     config._context = User.get_preferences(True, {})
     visible = Case.find([])
-    assert len(visible) == len(CASES) + 1  # the one raised in a review
+    # The one raised in a review, those of the web form, the two that came
+    # by e-mail and the paper forms of the boxes
+    assert len(visible) == (
+        len(CASES) + 1 + len(WEB_FORM_CASES) + 2 + BOX_FORMS)
     # Cases show their contract's name: agents may read contracts
     assert all(c.contract.rec_name for c in visible if c.contract)
 
@@ -364,3 +537,34 @@ def test_demo():
     assert raised.origin.__class__.__name__ == 'customer_care.service_review'
     assert sorted(r.state for r in ChangeRequest.find([])) == sorted(
         state for *_, state in CHANGE_REQUESTS)
+
+    # The inbox shows an IMAP mailbox, not fetched: no server behind it
+    Inbox = Model.get('inbound.email.inbox')
+    inbox, = Inbox.find([('name', '=', "Customer care")])
+    assert inbox.imap_host and inbox.imap_user and inbox.imap_password
+    assert not inbox.imap_fetch
+    assert not inbox.imap_last_fetch
+
+    # The saved regulator layout exports the cases of the demo, read back
+    Layout = Model.get('customer_care.regulator.layout')
+    layout, = Layout.find([])
+    registered = [c for c in Case.find([('state', '!=', 'draft')])]
+    export = Wizard('customer_care.regulator.export')
+    export.form.layout = layout
+    export.form.from_date = min(c.received for c in registered).date()
+    export.form.to_date = today + dt.timedelta(days=1)
+    export.execute('export')
+    assert export.form.count == len(registered)
+    rows = [[c.value for c in row] for row in load_workbook(
+            io.BytesIO(export.form.file)).active.iter_rows()]
+    headers = [h for h, _, _ in REGULATOR_LAYOUT_COLUMNS]
+    assert rows[0] == headers
+    body = [dict(zip(headers, r)) for r in rows[1:]]
+    assert sorted(r["Código queja"] for r in body) == sorted(
+        c.number for c in registered)
+    assert {r["Código canal"] for r in body} <= {
+        code for _, code in REGULATOR_LAYOUT_CODES['channel']}
+    assert {r["Tipo"] for r in body} == {
+        code for _, code in REGULATOR_LAYOUT_CODES['kind']}
+    assert {r["Entidad"] for r in body} == {'1-0001'}
+    assert {r["Prórroga"] for r in body} == {'S', 'N'}

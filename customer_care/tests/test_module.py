@@ -220,6 +220,12 @@ class CustomerCareTestCase(
     _skip_company_rule = {
         ('customer_care.routing.rule', 'company'),
         ('customer_care.satisfaction.rule', 'company'),
+        # A level without company applies to every company
+        ('customer_care.escalation.level', 'company'),
+        # An inbox without company serves other actions than the cases'
+        ('inbound.email.inbox', 'company'),
+        # extended for its dashboard, as the company module skips it
+        ('res.user', 'company'),
         }
 
     def _setup(self):
@@ -391,6 +397,38 @@ class CustomerCareTestCase(
             with self.assertRaises(UserError):
                 Case.apply_extension([case], 5, "Late")
             self.assertFalse(case.extension_duration)
+
+    @with_transaction()
+    def test_case_copy(self):
+        "Test a duplicated case is a new draft received now, with its terms"
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        company, customer = self._setup()
+        received = dt.datetime.now() - dt.timedelta(days=60)
+        with set_company(company):
+            registered = self._case(customer, received, kind='complaint')
+            Case.register([registered])
+            answered = self._case(customer, received, kind='complaint')
+            Case.register([answered])
+            Case.analyse([answered])
+            answered.answer = "Answer"
+            answered.save()
+            Case.respond([answered])
+            self.assertEqual(answered.state, 'answered')
+
+            before = dt.datetime.now().replace(microsecond=0)
+            copies = Case.copy([registered, answered])
+            for case, copy in zip([registered, answered], copies):
+                with self.subTest(state=case.state):
+                    self.assertEqual(copy.state, 'draft')
+                    self.assertNotEqual(copy.number, case.number)
+                    self.assertGreaterEqual(copy.received, before)
+                    self.assertGreaterEqual(
+                        copy.due_date, before.date())
+                    self.assertEqual(copy.initial_due_date, copy.due_date)
+                    self.assertIsNone(copy.answer)
+                    self.assertEqual(copy.subject, case.subject)
+                    self.assertEqual(copy.customer, case.customer)
 
     @with_transaction()
     def test_case_history(self):

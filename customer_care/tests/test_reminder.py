@@ -55,13 +55,14 @@ class ReminderTestCase(tools.ModuleDatabaseTestCase):
         Reminder = pool.get('customer_care.reminder')
         ModelData = pool.get('ir.model.data')
         models = Reminder.remindable_models()
-        self.assertEqual(len(models), 7)
+        self.assertEqual(len(models), 8)
         for name in models:
             Model = pool.get(name)
             with self.subTest(model=name):
                 self.assertIn('reminder', Model._reminder_messages)
                 self.assertLessEqual(
-                    set(Model._reminder_messages), {'reminder', 'escalation'})
+                    set(Model._reminder_messages),
+                    {k for k, _ in Reminder.kind.selection})
                 for ids in Model._reminder_messages.values():
                     for msg_id in ids:
                         module, fs_id = msg_id.split('.')

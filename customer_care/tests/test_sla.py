@@ -13,6 +13,7 @@ from trytond.modules.customer_care.models import sla as sla_module
 from trytond.modules.customer_care.models.fulfilment import last_quarter
 from trytond.modules.customer_care.tests.tools import key_db_cache
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.transaction import Transaction
 
 key_db_cache()
@@ -636,6 +637,38 @@ class SlaTestCase(tools.ModuleDatabaseTestCase):
             self.assertEqual(Fulfilment.get_cct_counts(
                     company.id, dt.date(2026, 3, 1), dt.date(2026, 3, 31),
                     now=now), (1, 4, 1, 25.0))
+            # The indicators of the SLA targets and of the commitments:
+            # A 1 of 2, B 1 of 2 (the running petition is past its answer
+            # deadline of 16 April by today); B on time, C late, E open
+            Indicator = pool.get('customer_care.indicator')
+            march = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+            sla_met, commitments = Indicator.create([{
+                        'code': 'SLA', 'name': "SLA", 'measure': 'sla_met',
+                        'direction': 'higher', 'periodicity': 'monthly',
+                        }, {
+                        'code': 'COM', 'name': "Commitments",
+                        'measure': 'commitment_on_time',
+                        'direction': 'higher', 'periodicity': 'monthly',
+                        }])
+            self.assertEqual(sla_met.compute(*march), (50.0, 2, 4))
+            self.assertEqual(commitments.compute(*march), (33.3, 1, 3))
+            self.assertEqual(
+                sla_met.compute(dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+                (None, 0, 0))
+            self.assertEqual(
+                commitments.compute(dt.date(2026, 4, 1), dt.date(2026, 4, 30)),
+                (0.0, 0, 1))
+            action = sla_met.records_action(*march)
+            self.assertEqual(len(Case.search(PYSONDecoder().decode(
+                            action['pyson_domain']))), 4)
+            action = commitments.records_action(*march)
+            self.assertEqual(len(Commitment.search(PYSONDecoder().decode(
+                            action['pyson_domain']))), 3)
+            # The petitions alone: the running one, past its deadline
+            sla_met.kind = 'petition'
+            sla_met.save()
+            self.assertEqual(sla_met.compute(*march), (0.0, 0, 1))
+
             # A month with nothing measured nor due has no figure, not 100 %
             # (January: A, B, C, E, F and G, closed in February, run)
             self.assertEqual(Fulfilment.get_cct_counts(

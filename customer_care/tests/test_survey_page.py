@@ -7,30 +7,22 @@ with trytond's application (on SQLite, a copy of it in a file); the page is
 then requested as a customer's browser would, including hostile input.
 """
 import datetime as dt
-import os
-import shutil
-import sqlite3
-import tempfile
-import threading
 import unittest
-import urllib.error
 import urllib.parse
 import urllib.request
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sql import Null, Table
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from trytond import backend, config
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.customer_care.models.survey_participant import (
     token_digest)
 from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
-from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction
-from trytond.wsgi import app
+
+from .page_server import PageServer, http
 
 DATABASE = 'customer_care_survey_page'
 TOKENS = {
@@ -111,59 +103,23 @@ def create_survey():
         c.id for q in questionnaire.questions for c in q.choices]
 
 
-class QuietHandler(WSGIRequestHandler):
-    "A request handler that does not log every request"
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
 class SurveyPageTestCase(unittest.TestCase):
     "The public survey page served over HTTP"
 
     @classmethod
     def setUpClass(cls):
-        drop_db()
-        activate_module(['customer_care'])
-        with Transaction().start(DB_NAME, 0) as transaction:
+        def fill():
             company = create_company()
             with set_company(company):
-                cls.questions, cls.choices = create_survey()
-            transaction.commit()
-            cls.directory = None
-            if backend.name == 'sqlite':
-                # The server's thread cannot see the in-memory database of
-                # the tests: it serves a copy in a file
-                cls.directory = tempfile.mkdtemp(prefix='customer-care-page-')
-                target = sqlite3.connect(
-                    os.path.join(cls.directory, DATABASE + '.sqlite'))
-                transaction.connection.backup(target)
-                target.close()
-        if cls.directory:
-            cls.database = DATABASE
-            cls.old_path = config.get('database', 'path')
-            config.set('database', 'path', cls.directory)
-            backend.Database._list_cache.clear()
-        else:
-            cls.database = DB_NAME
-        cls.server = make_server(
-            '127.0.0.1', 0, app, request_handler=QuietHandler)
-        cls.url = (f'http://127.0.0.1:{cls.server.server_port}/'
-            f'{cls.database}/customer_care/survey/')
-        cls.thread = threading.Thread(target=cls.server.serve_forever)
-        cls.thread.start()
+                return create_survey()
+        cls.server = PageServer(DATABASE, fill)
+        cls.questions, cls.choices = cls.server.filled
+        cls.database = cls.server.database
+        cls.url = cls.server.url + 'customer_care/survey/'
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
-        cls.thread.join()
-        if cls.directory:
-            Pool.stop(DATABASE)
-            config.set('database', 'path', cls.old_path or '')
-            backend.Database._list_cache.clear()
-            shutil.rmtree(cls.directory, ignore_errors=True)
-        drop_db()
+        cls.server.stop()
 
     def request(self, token, data=None, headers=None):
         "Return the status and the body of the page of token"
@@ -174,20 +130,11 @@ class SurveyPageTestCase(unittest.TestCase):
         if data is not None:
             # As browsers post the form of a page without referrer
             request.add_header('Origin', 'null')
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+        status, _, body = http(request)
+        return status, body
 
     def execute(self, query, fetch=True):
-        "Execute the python-sql query on the served database"
-        with Transaction().start(self.database, 0) as transaction:
-            cursor = transaction.connection.cursor()
-            cursor.execute(*query)
-            result = cursor.fetchall() if fetch else None
-            transaction.commit()
-        return result
+        return self.server.execute(query, fetch=fetch)
 
     def participant(self, key):
         participant = Table('customer_care_survey_participant')
