@@ -221,6 +221,18 @@ class Review(Workflow, ModelSQL, ModelView):
                             review=review.rec_name))
 
     @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if (mode == 'write' and 'figures' not in values
+                and values.keys() & {'company', 'start_date', 'end_date'}):
+            # The figures are those of the period prepared: they go with it
+            values.update({
+                    'figures': None,
+                    'figures_date': None,
+                    })
+        return values
+
+    @classmethod
     def copy(cls, reviews, default=None):
         default = default.copy() if default is not None else {}
         for name in ['figures', 'figures_date', 'prepared_by', 'done_by']:
@@ -429,7 +441,9 @@ class Review(Workflow, ModelSQL, ModelView):
 
     def _figures_service_reviews(self):
         """Return the service reviews held in the period and the commitments
-        due in it: (held, commitments due, met, met on time)"""
+        due in it, but those of cancelled reviews, as the indicator
+        commitment_on_time counts them: (held, commitments due, met, met on
+        time)"""
         pool = Pool()
         Review = pool.get('customer_care.service_review')
         Commitment = pool.get('customer_care.service_review.commitment')
@@ -455,6 +469,7 @@ class Review(Workflow, ModelSQL, ModelView):
                             else_=Literal(0))), 0),
                 where=(review.company == self.company.id)
                 & (commitment.state != 'cancelled')
+                & (review.state != 'cancelled')
                 & (commitment.due_date >= self.start_date)
                 & (commitment.due_date <= self.end_date)))
         due, met_, on_time = map(_int, cursor.fetchone())

@@ -272,6 +272,34 @@ class ManagementReviewTestCase(tools.ModuleDatabaseTestCase):
             self.assertEqual(indicator.periodicity, 'quarterly')
 
     @with_transaction()
+    def test_period_changed(self):
+        """Test the figures prepared go with their period: changing the
+        period of a draft clears them and Done computes those of the new
+        period"""
+        pool = Pool()
+        Review = pool.get('customer_care.management_review')
+        company, customer = tools.create_company_customer(
+            timezone='America/Bogota')
+        with set_company(company):
+            self._records(customer)
+            review = self._review(*Q4)
+            review.prepare([review])
+            self.assertEqual(review.figures['cases']['total'], [3, 3, 2, 1])
+
+            Review.write([review], {
+                    'start_date': dt.date(2026, 1, 1),
+                    'end_date': dt.date(2026, 3, 31),
+                    })
+            self.assertIsNone(review.figures)
+            self.assertIsNone(review.figures_date)
+
+            Review.write([review], {'conclusions': "Stable."})
+            Review.do([review])
+            self.assertEqual(review.state, 'done')
+            self.assertEqual(review.figures['cases']['total'], [1, 0, 0, 0])
+            self.assertTrue(review.figures_date)
+
+    @with_transaction()
     def test_empty_period(self):
         "Test a period without records: no data, no division by zero"
         company, customer = tools.create_company_customer(

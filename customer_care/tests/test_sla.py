@@ -615,6 +615,7 @@ class SlaTestCase(tools.ModuleDatabaseTestCase):
                 if met_date:
                     Commitment.write([commitment], {
                             'state': 'met', 'met_date': met_date})
+                return commitment
             commitment(b, dt.date(2026, 3, 20), dt.date(2026, 3, 20))
             commitment(c, dt.date(2026, 3, 20), dt.date(2026, 3, 23))
             commitment(e, dt.date(2026, 3, 25))
@@ -658,6 +659,21 @@ class SlaTestCase(tools.ModuleDatabaseTestCase):
             self.assertEqual(
                 commitments.compute(dt.date(2026, 4, 1), dt.date(2026, 4, 30)),
                 (0.0, 0, 1))
+            # The commitment of a cancelled review is not counted, by the
+            # indicator nor by the management review of the quarter
+            cancelled = commitment(b, dt.date(2026, 3, 24), dt.date(2026, 3, 24),
+                review_date=dt.date(2026, 3, 13))
+            Review.cancel([cancelled.review])
+            self.assertEqual(commitments.compute(*march), (33.3, 1, 3))
+            ManagementReview = pool.get('customer_care.management_review')
+            quarter = ManagementReview(period_kind='quarter',
+                start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 3, 31))
+            quarter.save()
+            ManagementReview.prepare([quarter])
+            self.assertEqual(quarter.figures['service_reviews'], {
+                    'held': 0, 'commitments': 3, 'met': 2, 'met_on_time': 1,
+                    'met_on_time_share': 33.3,
+                    })
             action = sla_met.records_action(*march)
             self.assertEqual(len(Case.search(PYSONDecoder().decode(
                             action['pyson_domain']))), 4)
