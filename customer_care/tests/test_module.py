@@ -5,6 +5,7 @@ import unittest
 from pathlib import Path
 
 import polib
+from lxml import etree
 from sql import Column
 
 from trytond.exceptions import UserError
@@ -240,6 +241,27 @@ class CustomerCareTestCase(
             **values)
         case.save()
         return case
+
+    @with_transaction()
+    def test_tree_datetime_widget(self):
+        """Test the lists show their date and time fields with the date or
+        time widget: the web client (sao 8.0) has no list column for them
+        and shows nothing at all in the list"""
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        for view in View.search([
+                    ('module', '=', self.module),
+                    ('type', '=', 'tree'),
+                    ]):
+            Model = pool.get(view.model)
+            result = Model.fields_view_get(view_id=view.id)
+            arch = etree.fromstring(result['arch'])
+            for field in arch.iter('field'):
+                name = field.get('name')
+                type_ = result['fields'].get(name, {}).get('type')
+                if type_ in {'datetime', 'timestamp'}:
+                    with self.subTest(view=view.name, field=name):
+                        self.assertIn(field.get('widget'), {'date', 'time'})
 
     @with_transaction()
     def test_case_terms(self):
