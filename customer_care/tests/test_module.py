@@ -506,11 +506,12 @@ class CustomerCareTestCase(
         Address = pool.get('party.address')
         Case = pool.get('customer_care.case')
         Category = pool.get('party.category')
-        Country = pool.get('country.country')
+        Configuration = pool.get('customer_care.configuration')
         Party = pool.get('party.party')
         Segment = pool.get('customer_care.segment')
         company, _ = self._setup()
-        colombia, = Country.search([('code', '=', 'CO')])
+        # The country made by the set-up, not any other of code CO
+        colombia = Configuration(1).holiday_country
         vip = Category(name="VIP")
         vip.save()
 
