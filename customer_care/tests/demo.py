@@ -160,6 +160,26 @@ INDICATORS = [
         70, 50, 'coordinador'),
     ]
 INDICATOR_QUARTERS = 4
+# The closed cases of the four quarters of the indicators' snapshots, so
+# that their trends have four points: (quarters before the last closed
+# one, cases, answered late, complaints and claims verified by a call,
+# satisfied of them); the cases of CASES are of the last weeks
+HISTORY = [
+    (3, 14, 4, 6, 4),
+    (2, 16, 3, 6, 5),
+    (1, 18, 2, 7, 6),
+    (0, 12, 3, 5, 5),
+    ]
+HISTORY_KINDS = ['claim', 'petition', 'complaint', 'claim', 'suggestion']
+HISTORY_CHANNELS = ['phone', 'in_person', 'email', 'web', 'phone', 'box']
+HISTORY_CUSTOMERS = ['ospina', 'mejia', 'cardenas', 'barrios', 'pacheco',
+    'villa']
+HISTORY_SUBJECTS = {
+    'claim': "Reclamo por cobro de consumo facturado",
+    'petition': "Solicitud de información sobre la factura",
+    'complaint': "Queja por la atención en la oficina",
+    'suggestion': "Sugerencia sobre los canales de atención",
+    }
 
 # The management review of the last quarter: the coordinator's conclusions
 # and the decisions taken with management
@@ -1200,6 +1220,7 @@ class Demo:
     slas: dict = None
     sample_rule: object = None
     cases: list = None
+    history: list = None
     segments: dict = None
     actions: list = None
     reviews: list = None
@@ -1250,6 +1271,7 @@ class Demo:
             'services': self.services,
             'contracts': self.contracts,
             'cases': [_fresh(c) for c in self.cases],
+            'history': self.history,
             'segments': self.segments,
             'actions': [_fresh(a) for a in self.actions],
             'campaigns': self.campaigns,
@@ -1303,6 +1325,11 @@ def create_demo(config, today=None, load_translations=True,
     _agree_slas(demo)
     _create_routing_rules(demo)
     demo.sample_rule = _create_satisfaction_sample_rule(demo)
+
+    # The closed cases of the past quarters first: their numbers come
+    # before those of the recent cases
+    demo.log("cases of the past quarters")
+    demo.history = _create_history(demo)
 
     # Cases: created and driven through the workflow by their users
     demo.log("cases")
@@ -1918,6 +1945,128 @@ def _received(demo, spec):
         if local > demo.now_local:
             local = demo.now_local - dt.timedelta(minutes=30)
     return _local(local)
+
+
+def _history_periods(demo):
+    "Yield the (first day, last day) of each quarter of HISTORY"
+    from trytond.modules.customer_care.models.indicator import (
+        last_closed_period)
+    day = demo.today
+    periods = []
+    for _ in range(max(q for q, *_ in HISTORY) + 1):
+        start, end = last_closed_period(day, 'quarterly')
+        periods.append((start, end))
+        day = start
+    for quarters, *counts in HISTORY:
+        yield periods[quarters], counts
+
+
+def _create_history(demo):
+    """Create the closed cases of HISTORY, received on business days spread
+    over their quarter, answered (some late) and closed, and the calls that
+    verified some complaints and claims; return the cases' ids.
+
+    Written by the server itself in one transaction: they are the records
+    of the past, not a user's day (no notifications, no e-mails)."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    calendar = demo.calendar
+    config = demo.config
+    company = demo.company.id
+    agent = demo.users['agente'].id
+    employee = demo.employees['agente'].id
+    coordinator = demo.employees['coordinador'].id
+    service = demo.services['billing'].id
+    team = demo.teams['service'].id
+    customers = [demo.customers[k].id for k in HISTORY_CUSTOMERS]
+    ids = []
+    with Transaction().start(
+            config.database_name, config.user, context={
+                **config.context, 'company': company}) as transaction:
+        pool = Pool()
+        Attempt = pool.get('customer_care.satisfaction.attempt')
+        Case = pool.get('customer_care.case')
+        Check = pool.get('customer_care.satisfaction.check')
+        index = 0
+        for (start, end), (count, late, verified, satisfied) in (
+                _history_periods(demo)):
+            days = [start + dt.timedelta(days=d)
+                for d in range((end - start).days + 1)]
+            days = [d for d in days if calendar.is_business_day(d)]
+            to_verify = verified
+            for number in range(count):
+                kind = HISTORY_KINDS[index % len(HISTORY_KINDS)]
+                received_day = days[number * len(days) // count]
+                received = _local(dt.datetime.combine(
+                        received_day, dt.time(8 + index % 9, 10 + index % 40)))
+                case, = Case.create([{
+                            'company': company,
+                            'kind': kind,
+                            'petition_kind': (
+                                'information' if kind == 'petition' else None),
+                            'channel': HISTORY_CHANNELS[
+                                index % len(HISTORY_CHANNELS)],
+                            'customer': customers[index % len(customers)],
+                            'service': service,
+                            'subject': HISTORY_SUBJECTS[kind],
+                            'description': HISTORY_SUBJECTS[kind] + ".",
+                            'received': received,
+                            'team': team,
+                            'responsible': agent,
+                            }])
+                term = case.term_duration or 15
+                answer_day = calendar.add_days(received_day,
+                    term + 2 if number < late else max(1, term // 2))
+                answer_date = _local(dt.datetime.combine(
+                        answer_day, dt.time(10 + index % 6, 5)))
+                closed_date = _local(dt.datetime.combine(
+                        calendar.add_days(answer_day, 2), dt.time(16, 30)))
+                Case.write([case], {
+                        'state': 'closed',
+                        'registered_by': employee,
+                        'answered_by': employee,
+                        'closed_by': coordinator,
+                        'answer': "Se dio respuesta de fondo al cliente.",
+                        'first_response_date': answer_date,
+                        'answer_date': answer_date,
+                        'answer_days': calendar.count_days(
+                            received_day, answer_day),
+                        'on_time': bool(
+                            case.deadline and answer_date <= case.deadline),
+                        'closed_date': closed_date,
+                        })
+                if kind in {'complaint', 'claim'} and to_verify:
+                    result = ('satisfied'
+                        if verified - to_verify < satisfied
+                        else 'not_satisfied')
+                    to_verify -= 1
+                    done_date = _local(dt.datetime.combine(
+                            calendar.add_days(answer_day, 3),
+                            dt.time(11, 20)))
+                    # The call, then its result: the attempts of a
+                    # check done cannot change
+                    check, = Check.create([{
+                                'company': company,
+                                'case': case.id,
+                                'customer': case.customer.id,
+                                'answered': answer_date,
+                                }])
+                    Attempt.create([{
+                                'check': check.id,
+                                'date': done_date,
+                                'caller': agent,
+                                'outcome': result,
+                                }])
+                    Check.write([check], {
+                            'state': 'done',
+                            'result': result,
+                            'done_date': done_date,
+                            })
+                ids.append(case.id)
+                index += 1
+        transaction.commit()
+    return ids
 
 
 def _reload_cases(demo):

@@ -15,7 +15,8 @@ from proteus import Model, Report, Wizard
 from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.tests.demo import (
     ACTIONS, CASES, CHANGE_REQUESTS, CONTRACT_SLAS, CRONS, DEMO_REVIEWS,
-    PASSWORDS, REGULATOR_LAYOUT_CODES, REGULATOR_LAYOUT_COLUMNS, SEGMENTS,
+    HISTORY, HISTORY_SUBJECTS, PASSWORDS, REGULATOR_LAYOUT_CODES,
+    REGULATOR_LAYOUT_COLUMNS, SEGMENTS,
     SUGGESTION_BOXES, USERS, WEB_FORM_CASES, create_demo, summary)
 
 KINDS = {'petition', 'complaint', 'claim', 'suggestion', 'compliment'}
@@ -29,9 +30,12 @@ ACTION_STATES = {
 # The records of each model in the demo database, with the module's own data
 # (the default terms and satisfaction rules): demo.py must not lose or add
 # any by accident.  Update them when the demo changes on purpose.
+# The closed cases of the past quarters and their checks (one call each)
+HISTORY_CASES = sum(count for _, count, *_ in HISTORY)
+HISTORY_CHECKS = sum(verified for *_, verified, _ in HISTORY)
 DEMO_RECORDS = {
     'company.employee': 9,
-    'customer_care.case': 68,
+    'customer_care.case': 68 + HISTORY_CASES,
     'customer_care.configuration.web_form': 1,
     'customer_care.case.information_request': 8,
     'customer_care.case.suspension': 2,
@@ -53,8 +57,8 @@ DEMO_RECORDS = {
     'customer_care.reminder': 32,
     'customer_care.requirement': 6,
     'customer_care.routing.rule': 7,
-    'customer_care.satisfaction.attempt': 8,
-    'customer_care.satisfaction.check': 10,
+    'customer_care.satisfaction.attempt': 8 + HISTORY_CHECKS,
+    'customer_care.satisfaction.check': 10 + HISTORY_CHECKS,
     'customer_care.satisfaction.rule': 4,
     'customer_care.satisfaction.sample': 1,
     'customer_care.segment': 5,
@@ -87,6 +91,19 @@ DEMO_RECORDS = {
 
 BOX_FORMS = sum(len(forms) for _, _, _, rounds in SUGGESTION_BOXES
     for _, _, _, _, forms in rounds)
+
+
+def period_end(start):
+    "Return the last day of the quarter that starts on start"
+    month = start.month + 3
+    return dt.date(start.year + (month > 12), (month - 1) % 12 + 1, 1
+        ) - dt.timedelta(days=1)
+
+
+def local_date(datetime_):
+    "Return the day in Bogotá of the naive UTC datetime_"
+    return datetime_.replace(tzinfo=dt.timezone.utc).astimezone(
+        ZoneInfo('America/Bogota')).date()
 
 
 def test_demo():
@@ -129,6 +146,38 @@ def check_demo():
                     f'customer_care.indicator.snapshot,{red.id}')])
         assert action.state == 'draft'
         assert action.responsible.login == 'coordinador'
+
+    # The cases of the four quarters: closed, numbered before the recent
+    # ones, each quarter's received in it, the late ones not on time, the
+    # complaints and claims called; so the indicators of the cases and the
+    # checks have a value in each of the four quarters
+    Case = Model.get('customer_care.case')
+    history = Case.find(
+        [('subject', 'in', list(HISTORY_SUBJECTS.values()))],
+        order=[('id', 'ASC')])
+    assert len(history) == HISTORY_CASES
+    assert {c.state for c in history} == {'closed'}
+    assert all(c.answered_by and c.closed_by and c.answer_days
+        and c.received <= c.answer_date <= c.closed_date for c in history)
+    recent = Case.find([('id', 'not in', [c.id for c in history])])
+    assert max(c.id for c in history) < min(c.id for c in recent)
+    quarters = sorted({s.period_start for s in snapshots})
+    Check = Model.get('customer_care.satisfaction.check')
+    for quarters_before, count, late, verified, satisfied in HISTORY:
+        start = quarters[-1 - quarters_before]
+        in_quarter = [c for c in history
+            if start <= local_date(c.received) <= period_end(start)]
+        assert len(in_quarter) == count, start
+        assert sum(not c.on_time for c in in_quarter) == late, start
+        checks = Check.find([('case', 'in', [c.id for c in in_quarter])])
+        assert len(checks) == verified, start
+        assert {c.case.kind for c in checks} <= {'complaint', 'claim'}
+        assert sum(c.result == 'satisfied' for c in checks) == satisfied
+    trends = {}
+    for snapshot in snapshots:
+        trends.setdefault(snapshot.indicator.code, []).append(snapshot)
+    for code in ['ATO', 'SC', 'QRV', 'DPR', 'D90', 'CRE']:
+        assert all(s.value is not None for s in trends[code]), code
 
     # The management review of the last quarter, prepared by the
     # coordinator with its conclusions: every indicator with its four
@@ -179,9 +228,12 @@ def check_demo():
 
     # Besides the cases raised in a service review, from the web form and
     # by e-mail (below), from the paper forms of the suggestion boxes
+    # and the closed cases of the past quarters (below)
     cases = Case.find([
             ('origin', '=', None), ('consent_date', '=', None),
-            ('email_message_id', '=', None), ('box_round', '=', None)])
+            ('email_message_id', '=', None), ('box_round', '=', None),
+            ('subject', 'not in', list(HISTORY_SUBJECTS.values())),
+            ])
     assert len(cases) == len(CASES)
     for spec in CASES:
         case, = [c for c in cases if c.subject == spec['subject']]
@@ -468,7 +520,8 @@ def check_demo():
     # The one raised in a review, those of the web form, the two that came
     # by e-mail and the paper forms of the boxes
     assert len(visible) == (
-        len(CASES) + 1 + len(WEB_FORM_CASES) + 2 + BOX_FORMS)
+        len(CASES) + 1 + len(WEB_FORM_CASES) + 2 + BOX_FORMS
+        + HISTORY_CASES)
     # Cases show their contract's name: agents may read contracts
     assert all(c.contract.rec_name for c in visible if c.contract)
 
