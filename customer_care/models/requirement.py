@@ -13,6 +13,7 @@ from sql import Literal
 from sql.aggregate import Sum
 from sql.conditionals import Case as SQLCase
 from sql.conditionals import Coalesce
+from sql.operators import Exists
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -23,7 +24,7 @@ from trytond.transaction import Transaction
 
 from .exceptions import RequirementError
 from .readonly import StateReadonlyMixin
-from .reminder import ReminderMixin
+from .reminder import ReminderMixin, is_escalation
 
 KINDS = [
     ('requirement', "Requirement"),
@@ -105,6 +106,9 @@ class Requirement(
     priority_string = priority.translated('priority')
     owner = fields.Many2One(
         'res.user', "Owner",
+        domain=[
+            ('companies', '=', Eval('company', -1)),
+            ],
         states={
             'readonly': _states['readonly'],
             'required': Eval('state') == 'accepted',
@@ -129,6 +133,7 @@ class Requirement(
         help="The day by which the requirement must be met.")
     accepted_date = fields.Date("Accepted On", readonly=True)
     met_date = fields.Date("Met On", readonly=True)
+    rejected_date = fields.Date("Rejected On", readonly=True)
     fulfilment = fields.Text(
         "Fulfilment",
         states={
@@ -332,17 +337,23 @@ class Requirement(
     @ModelView.button
     @Workflow.transition('identified')
     def reset(cls, requirements):
-        cls.write(list(requirements), {'accepted_date': None})
+        cls.write(list(requirements), {
+                'accepted_date': None,
+                'rejected_date': None,
+                })
 
     @classmethod
     @ModelView.button
     @Workflow.transition('rejected')
     def reject(cls, requirements):
+        pool = Pool()
+        Date = pool.get('ir.date')
         for requirement in requirements:
             if not (requirement.rejection_reason or '').strip():
                 raise RequirementError(gettext(
                         'customer_care.msg_requirement_reject_reason',
                         requirement=requirement.rec_name))
+        cls.write(list(requirements), {'rejected_date': Date.today()})
 
     @classmethod
     @ModelView.button
@@ -405,6 +416,22 @@ class Requirement(
         return tables[None].state.in_(OPEN_STATES)
 
     @classmethod
+    def _reminder_where(cls, tables, kind):
+        "Only the users of the requirement's company are told"
+        pool = Pool()
+        UserCompany = pool.get('res.user-company.company')
+        user_company = UserCompany.__table__()
+        if is_escalation(kind):
+            user = cls._escalation_user(tables)
+        else:
+            user = cls._reminder_user(tables)
+        return (super()._reminder_where(tables, kind)
+            & Exists(user_company.select(
+                    Literal(1),
+                    where=(user_company.user == user)
+                    & (user_company.company == tables[None].company))))
+
+    @classmethod
     def _reminder_user(cls, tables):
         return tables[None].owner
 
@@ -420,7 +447,8 @@ class ManagementReview(metaclass=PoolMeta):
 
     def _figures_requirements(self):
         """The customer requirements of the period: identified, met (on
-        time), rejected still open and overdue at its end, in one query"""
+        time), and open and overdue at its end (not met nor rejected by
+        then, whatever their state today), in one query"""
         pool = Pool()
         Requirement = pool.get('customer_care.requirement')
         requirement = Requirement.__table__()
@@ -432,12 +460,18 @@ class ManagementReview(metaclass=PoolMeta):
                         (condition, Literal(1)), else_=Literal(0))), 0)
         met = ((requirement.state == 'met')
             & (requirement.met_date >= start) & (requirement.met_date <= end))
+        # A rejection of before the field existed has no date: rejected
+        # before the end
+        open_at_end = (requirement.state.in_(OPEN_STATES)
+            | ((requirement.state == 'met') & (requirement.met_date > end))
+            | ((requirement.state == 'rejected')
+                & (requirement.rejected_date > end)))
         cursor.execute(*requirement.select(
                 count((requirement.identified_date >= start)
                     & (requirement.identified_date <= end)),
                 count(met),
                 count(met & (requirement.met_date <= requirement.due_date)),
-                count(requirement.state.in_(OPEN_STATES)
+                count(open_at_end
                     & (requirement.identified_date <= end)
                     & (requirement.due_date < end)),
                 where=requirement.company == self.company.id))

@@ -14,7 +14,8 @@ from trytond.transaction import Transaction, check_access
 
 key_db_cache()
 
-from trytond.model.exceptions import AccessError  # noqa: E402
+from trytond.model.exceptions import (  # noqa: E402
+    AccessError, DomainValidationError)
 from trytond.modules.customer_care.models.exceptions import (  # noqa: E402
     RequirementError)
 from trytond.modules.customer_care.tests import tools  # noqa: E402
@@ -180,6 +181,54 @@ class RequirementTestCase(tools.ModuleDatabaseTestCase):
             self.assertEqual(Requirement.search([]), [ours])
             with self.assertRaises(AccessError):
                 Requirement.read([theirs.id], ['description'])
+        # The owner is a user of the requirement's company
+        outsider = self._user('outsider', other)
+        with set_company(company):
+            with self.assertRaises(DomainValidationError):
+                self._requirement(customer, owner=outsider)
+            self._requirement(customer, owner=agent)
+
+    @with_transaction()
+    def test_review_open_at_end(self):
+        """Test the management review counts as open and overdue at the
+        end of its period the requirements not met nor rejected by then,
+        whatever their state today"""
+        pool = Pool()
+        Requirement = pool.get('customer_care.requirement')
+        Review = pool.get('customer_care.management_review')
+        company, customer = tools.create_company_customer()
+        with set_company(company):
+            def requirement(state, **dates):
+                record = self._requirement(customer)
+                self._set(
+                    record, identified_date=dt.date(2025, 12, 1),
+                    due_date=dt.date(2026, 2, 1), state=state, **dates)
+                return record
+            # Open at the end of Q1, all due 1 February: met in April,
+            # rejected in April, still accepted
+            requirement('met', met_date=dt.date(2026, 4, 10))
+            requirement('rejected', rejected_date=dt.date(2026, 4, 10))
+            requirement('accepted')
+            # Not open then: met and rejected in March, a rejection of
+            # before the date was kept
+            requirement('met', met_date=dt.date(2026, 3, 10))
+            requirement('rejected', rejected_date=dt.date(2026, 3, 10))
+            requirement('rejected')
+            review = Review(
+                company=company, period_kind='quarter',
+                start_date=Q1[0], end_date=Q1[1])
+            self.assertEqual(
+                dict(review._figures_requirements()['rows'])[
+                    'open_overdue'], 3)
+
+            # The rejection records its day, a reset clears it
+            record = self._requirement(
+                customer, rejection_reason="Out of the contract's scope")
+            Requirement.reject([record])
+            self.assertEqual(
+                record.rejected_date, pool.get('ir.date').today())
+            Requirement.reset([record])
+            self.assertIsNone(record.rejected_date)
 
     @with_transaction()
     def test_account_manager(self):
@@ -249,18 +298,29 @@ class RequirementTestCase(tools.ModuleDatabaseTestCase):
     @with_transaction()
     def test_reminder(self):
         """Test the owner is reminded of the requirements falling due, the
-        account manager told of the overdue ones, once"""
+        account manager told of the overdue ones, once; never a user who is
+        not of the requirement's company"""
         pool = Pool()
         Notification = pool.get('res.notification')
+        Party = pool.get('party.party')
         Reminder = pool.get('customer_care.reminder')
-        User = pool.get('res.user')
         company, customer = tools.create_company_customer(reminder_days=2)
-        owner = User(login='owner', name="Owner")
-        manager = User(login='manager', name="Manager")
-        User.save([owner, manager])
+        other = create_company(name="Other", currency=company.currency)
+        owner = self._user('owner', company)
+        manager = self._user('manager', company)
         customer.account_manager = manager
         customer.save()
+        # A customer of both companies, whose account manager is of the
+        # other one only
+        shared = Party(name="Shared Customer")
+        shared.account_manager = self._user('outsider', other)
+        shared.save()
         with set_company(company):
+            # Overdue: the owner is reminded, the account manager of the
+            # other company not told
+            foreign = self._requirement(
+                shared, owner=owner, identified_date=FEBRUARY,
+                due_date=dt.date(2026, 2, 27))
             # Monday 2 March 2026: reminded up to Wednesday 4 March
             falling_due = self._requirement(
                 customer, owner=owner, identified_date=FEBRUARY,
@@ -292,12 +352,15 @@ class RequirementTestCase(tools.ModuleDatabaseTestCase):
                     (falling_due.id, 'reminder', owner),
                     (overdue.id, 'reminder', owner),
                     (overdue.id, 'escalation', manager),
+                    (foreign.id, 'reminder', owner),
                     ]))
         notification, = Notification.search([('user', '=', owner.id)])
         self.assertEqual(notification.model, 'customer_care.requirement')
         self.assertEqual(
             sorted(json.loads(notification.records)),
-            sorted([falling_due.id, overdue.id]))
+            sorted([falling_due.id, overdue.id, foreign.id]))
+        self.assertFalse(Notification.search(
+                [('user', '=', shared.account_manager.id)]))
         notification, = Notification.search([('user', '=', manager.id)])
         self.assertEqual(json.loads(notification.records), [overdue.id])
 
