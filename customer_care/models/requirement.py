@@ -133,7 +133,11 @@ class Requirement(
         help="The day by which the requirement must be met.")
     accepted_date = fields.Date("Accepted On", readonly=True)
     met_date = fields.Date("Met On", readonly=True)
-    rejected_date = fields.Date("Rejected On", readonly=True)
+    rejected_date = fields.Date(
+        "Rejected On", readonly=True,
+        states={
+            'invisible': Eval('state') != 'rejected',
+            })
     fulfilment = fields.Text(
         "Fulfilment",
         states={
