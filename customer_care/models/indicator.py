@@ -1028,8 +1028,10 @@ class Indicator(DeactivableMixin, ModelSQL, ModelView):
         Action = pool.get('customer_care.improvement_action')
         action = Action.__table__()
         cursor = Transaction().connection.cursor()
+        # Only the checked actions: an effectiveness typed on a done
+        # action is not checked yet
         where = ((action.company == self.company.id)
-            & (action.state != 'cancelled')
+            & (action.state == 'checked')
             & (action.closed >= start) & (action.closed <= end)
             & action.effectiveness.in_(['effective', 'not_effective']))
         if self.segment:
@@ -1046,7 +1048,7 @@ class Indicator(DeactivableMixin, ModelSQL, ModelView):
     def _records_action_effective(self, start, end):
         domain = [
             ('company', '=', self.company.id),
-            ('state', '!=', 'cancelled'),
+            ('state', '=', 'checked'),
             ('closed', '>=', start),
             ('closed', '<=', end),
             ('effectiveness', 'in', ['effective', 'not_effective']),

@@ -558,6 +558,7 @@ class IndicatorTestCase(tools.ModuleDatabaseTestCase):
                     (dt.date(2026, 1, 1), 'effective', 'checked'),
                     (dt.date(2026, 2, 10), 'effective', 'checked'),
                     (dt.date(2026, 3, 31), 'not_effective', 'checked'),
+                    (dt.date(2026, 3, 20), 'effective', 'done'),
                     (dt.date(2026, 4, 1), 'effective', 'checked'),
                     (dt.date(2026, 2, 1), 'effective', 'cancelled'),
                     (dt.date(2025, 12, 31), 'not_effective', 'checked'),
