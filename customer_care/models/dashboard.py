@@ -6,8 +6,8 @@ The module ships dashboard actions (``usage`` dashboard): the cases falling
 due and overdue per team, the cases escalated at each level, today's satisfaction calls, the indicators against
 their target with the trend of the one selected, and the improvement actions
 overdue. A user of the module's groups whose dashboard is empty gets the
-actions of their groups when they are given the groups; a user who arranged
-their dashboard keeps it.
+actions of their groups when they are given the groups (from the user's
+form or the group's); a user who arranged their dashboard keeps it.
 """
 from collections import defaultdict
 
@@ -36,7 +36,7 @@ class User(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, users, field_names=None):
         super().on_modification(mode, users, field_names=field_names)
-        if mode == 'create' or (mode == 'write' and 'groups' in field_names):
+        if mode == 'create':
             cls.set_care_dashboard(users)
 
     @classmethod
@@ -96,6 +96,19 @@ class User(metaclass=PoolMeta):
             # as the dashboard module does when a user's actions change
             View._view_get_cache.clear()
             ModelView._fields_view_get_cache.clear()
+
+
+class UserGroup(metaclass=PoolMeta):
+    __name__ = 'res.user-res.group'
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        "A group given from the user's or the group's form gives its actions"
+        pool = Pool()
+        User = pool.get('res.user')
+        super().on_modification(mode, records, field_names=field_names)
+        if mode in {'create', 'write'}:
+            User.set_care_dashboard(list({r.user.id for r in records}))
 
 
 class Case(metaclass=PoolMeta):

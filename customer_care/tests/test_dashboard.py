@@ -73,6 +73,16 @@ class DashboardTestCase(tools.ModuleDatabaseTestCase):
                     ('add', [self._group('group_account_manager')])]})
         self.assertEqual(len(outsider.dashboard_actions), len(every))
 
+        # Added to a group from the group's form, a user gets its actions
+        Group = pool.get('res.group')
+        newcomer, = User.create([{'login': 'newcomer', 'name': "Newcomer"}])
+        self.assertEqual(newcomer.dashboard_actions, ())
+        Group.write([Group(self._group('group_customer_care'))], {
+                'users': [('add', [newcomer.id])]})
+        self.assertEqual(
+            [a.act_window.id for a in User(newcomer.id).dashboard_actions],
+            every)
+
         # A user who arranged the dashboard keeps it
         DashboardAction.delete(list(manager.dashboard_actions[1:]))
         DashboardAction.write(list(agent.dashboard_actions[1:]), {
