@@ -86,6 +86,16 @@ def test_coordinator_dashboard(desktop, rpc):
     chart = panels.filter(has_text=PANELS[4]).locator('svg')
     chart.first.wait_for()
     if os.environ.get('CC_DOC_SCREENSHOTS'):
+        # the whole board from its top left: the click scrolled it
+        board.evaluate('''board => {
+            for (const e of [board, ...board.querySelectorAll('*')]) {
+                e.scrollTop = 0;
+                e.scrollLeft = 0;
+            }
+            for (let e = board.parentElement; e; e = e.parentElement) {
+                e.scrollTop = 0;
+            }
+        }''')
         sao.page.screenshot(path=os.path.join(IMAGES, 'dashboard.png'))
 
 
