@@ -721,8 +721,10 @@ class Indicator(DeactivableMixin, ModelSQL, ModelView):
 
     def _participant_where(self, participant):
         where = participant.state == 'answered'
+        # the account manager filter is the participant's (at the draw),
+        # not the customer's of today
         if self.segment:
-            where &= self._customers_where(participant.party)
+            where &= participant.party.in_(self.segment.customers_query())
         if self.account_manager:
             where &= (
                 participant.account_manager == self.account_manager.id)
@@ -920,10 +922,11 @@ class Indicator(DeactivableMixin, ModelSQL, ModelView):
             & (commitment.state != 'cancelled')
             & (review.state != 'cancelled')
             & (commitment.due_date >= start) & (commitment.due_date <= end))
+        # the account manager filter is the review's, not the customer's
         if self.account_manager:
             where &= review.account_manager == self.account_manager.id
         if self.segment:
-            where &= self._customers_where(contract.party)
+            where &= contract.party.in_(self.segment.customers_query())
         cursor.execute(*commitment
             .join(review, condition=commitment.review == review.id)
             .join(contract, 'LEFT', condition=review.contract == contract.id)

@@ -470,6 +470,25 @@ class IndicatorTestCase(tools.ModuleDatabaseTestCase):
                     measure, code=measure + '_m', account_manager=manager)
                 self.assertEqual(indicator.compute(*Q1), expected)
 
+            # With a segment too, the participants of the account manager
+            # at the draw count, whoever manages the customer now, in the
+            # figure as in its list
+            Segment = pool.get('customer_care.segment')
+            segment, = Segment.create([{
+                        'name': "C1 and C2",
+                        'parties': [('add', [c1.id, c2.id])]}])
+            other_manager = User(login='other_manager', name="Other")
+            other_manager.save()
+            c2.account_manager = other_manager
+            c2.save()
+            indicator = self._indicator(
+                'survey_satisfied', code='SEG', account_manager=manager,
+                segment=segment)
+            self.assertEqual(indicator.compute(*Q1), (50.0, 1, 2))
+            action = indicator.records_action(*Q1)
+            self.assertEqual(len(Participant.search(
+                        PYSONDecoder().decode(action['pyson_domain']))), 2)
+
         # Another company's campaigns are not counted
         other = create_company(name="Other")
         with set_company(other):
