@@ -106,14 +106,12 @@ class Requirement(
     priority_string = priority.translated('priority')
     owner = fields.Many2One(
         'res.user', "Owner",
-        domain=[
-            ('companies', '=', Eval('company', -1)),
-            ],
         states={
             'readonly': _states['readonly'],
             'required': Eval('state') == 'accepted',
             },
-        help="The user who sees that the requirement is met.")
+        help="The user who sees that the requirement is met, a user of the "
+        "requirement's company.")
     identified_date = fields.Date(
         "Identified On", required=True,
         states={
@@ -329,10 +327,26 @@ class Requirement(
                             requirement=requirement.rec_name))
 
     @classmethod
+    def validate_fields(cls, requirements, field_names):
+        super().validate_fields(requirements, field_names)
+        # Only when the owner or the company is written: an owner who left
+        # the company later does not block the requirement's workflow
+        if field_names & {'owner', 'company'}:
+            for requirement in requirements:
+                owner = requirement.owner
+                if (owner and requirement.company
+                        and requirement.company not in owner.companies):
+                    raise RequirementError(gettext(
+                            'customer_care.msg_requirement_owner_company',
+                            requirement=requirement.rec_name,
+                            owner=owner.rec_name,
+                            company=requirement.company.rec_name))
+
+    @classmethod
     def copy(cls, requirements, default=None):
         default = default.copy() if default is not None else {}
-        for name in ['accepted_date', 'met_date', 'fulfilment',
-                'rejection_reason']:
+        for name in ['accepted_date', 'met_date', 'rejected_date',
+                'fulfilment', 'rejection_reason']:
             default.setdefault(name, None)
         default.setdefault('identified_date', cls.default_identified_date())
         return super().copy(requirements, default=default)

@@ -1993,7 +1993,10 @@ def _create_history(demo):
                 _history_periods(demo)):
             days = [start + dt.timedelta(days=d)
                 for d in range((end - start).days + 1)]
-            days = [d for d in days if calendar.is_business_day(d)]
+            # received early enough to be answered, closed and called
+            # before today (25 business days cover the longest)
+            days = [d for d in days if calendar.is_business_day(d)
+                and calendar.add_days(d, 25) < demo.today]
             to_verify = verified
             for number in range(count):
                 kind = HISTORY_KINDS[index % len(HISTORY_KINDS)]
@@ -2058,10 +2061,15 @@ def _create_history(demo):
                                 'caller': agent,
                                 'outcome': result,
                                 }])
+                    # a customer not satisfied was dealt with: the case
+                    # stays closed
                     Check.write([check], {
                             'state': 'done',
                             'result': result,
                             'done_date': done_date,
+                            'follow_up': (
+                                'closed' if result == 'not_satisfied'
+                                else None),
                             })
                 ids.append(case.id)
                 index += 1

@@ -129,8 +129,9 @@ def check_demo():
         create_demo(config, load_translations=False)
     assert send.called
 
-    # The indicators' four past quarters: the demo's records are of the
-    # last months, so the older quarters have no data; the red values
+    # The indicators' four past quarters: the cases and checks of HISTORY
+    # fill them (below), the other records are of the last months; the red
+    # values
     # (one on 1 December 2026: the CCT of the third quarter) depend on the
     # day the demo is built, each with its draft improvement action for
     # the coordinator

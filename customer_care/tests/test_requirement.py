@@ -14,8 +14,7 @@ from trytond.transaction import Transaction, check_access
 
 key_db_cache()
 
-from trytond.model.exceptions import (  # noqa: E402
-    AccessError, DomainValidationError)
+from trytond.model.exceptions import AccessError  # noqa: E402
 from trytond.modules.customer_care.models.exceptions import (  # noqa: E402
     RequirementError)
 from trytond.modules.customer_care.tests import tools  # noqa: E402
@@ -184,9 +183,16 @@ class RequirementTestCase(tools.ModuleDatabaseTestCase):
         # The owner is a user of the requirement's company
         outsider = self._user('outsider', other)
         with set_company(company):
-            with self.assertRaises(DomainValidationError):
+            with self.assertRaises(RequirementError):
                 self._requirement(customer, owner=outsider)
-            self._requirement(customer, owner=agent)
+            requirement = self._requirement(customer, owner=agent)
+            # An owner who left the company does not block the workflow
+            Requirement.write([requirement], {'due_date': dt.date.today()})
+            agent.companies = [other]
+            agent.company = other
+            agent.save()
+            Requirement.accept([requirement])
+            self.assertEqual(requirement.state, 'accepted')
 
     @with_transaction()
     def test_review_open_at_end(self):
@@ -227,6 +233,9 @@ class RequirementTestCase(tools.ModuleDatabaseTestCase):
             Requirement.reject([record])
             self.assertEqual(
                 record.rejected_date, pool.get('ir.date').today())
+            copy, = Requirement.copy([record])
+            self.assertEqual(copy.state, 'identified')
+            self.assertIsNone(copy.rejected_date)
             Requirement.reset([record])
             self.assertIsNone(record.rejected_date)
 
