@@ -34,12 +34,6 @@ class User(metaclass=PoolMeta):
     __name__ = 'res.user'
 
     @classmethod
-    def on_modification(cls, mode, users, field_names=None):
-        super().on_modification(mode, users, field_names=field_names)
-        if mode == 'create':
-            cls.set_care_dashboard(users)
-
-    @classmethod
     def set_care_dashboard(cls, users):
         """Give the users with an empty dashboard the module's dashboard
         actions that their groups may open"""
@@ -103,7 +97,8 @@ class UserGroup(metaclass=PoolMeta):
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
-        "A group given from the user's or the group's form gives its actions"
+        """A group given to a new user, or later from the user's or the
+        group's form, gives its actions"""
         pool = Pool()
         User = pool.get('res.user')
         super().on_modification(mode, records, field_names=field_names)

@@ -447,7 +447,8 @@ class Requirement(
             & Exists(user_company.select(
                     Literal(1),
                     where=(user_company.user == user)
-                    & (user_company.company == tables[None].company))))
+                    & (user_company.company
+                        == cls._reminder_company(tables)))))
 
     @classmethod
     def _reminder_user(cls, tables):
