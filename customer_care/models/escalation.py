@@ -9,7 +9,11 @@ coordinator, then a manager the company names). The escalation levels of the
 settings say, for each level and for the kinds and priorities they match,
 after how many business days past the due date it is sent and to whom; each
 level is sent once for a case and a due date (a reminder of kind
-*Escalation* and of that level, see ``reminder.py``).
+*Escalation* and of that level, see ``reminder.py``), and a case climbs one
+level a run: a level is not sent on the day a lower one was, so a case found
+long overdue (the first run after the levels are set) is escalated at
+level 1, then at the next levels on the next days. A level without
+recipient is passed over.
 
 The levels are matched per kind and priority in Python (a few rules against
 the few kinds and priorities), which gives one SQL condition per level: the
@@ -22,7 +26,7 @@ from sql import Literal, Null
 from sql.aggregate import Count, Max, Min
 from sql.conditionals import Case as SQLCase
 from sql.conditionals import Coalesce
-from sql.operators import Or
+from sql.operators import Exists, Or
 
 from trytond.model import (
     Index, MatchMixin, ModelSQL, ModelView, fields, sequence_ordered)
@@ -258,6 +262,7 @@ class Case(metaclass=PoolMeta):
     def _reminder_candidates(cls, kind, date, level=None):
         pool = Pool()
         Level = pool.get('customer_care.escalation.level')
+        Reminder = pool.get('customer_care.reminder')
         if kind != 'escalation' or level is None:
             return super()._reminder_candidates(kind, date, level)
         query, tables = cls._reminder_tables()
@@ -266,6 +271,18 @@ class Case(metaclass=PoolMeta):
             return None
         where, user = result
         case = tables[None]
+        if level > 1:
+            # One level a run: not the day a lower level was sent, so that
+            # a case long overdue climbs the levels on the next runs
+            reminder = Reminder.__table__()
+            where &= ~Exists(reminder.select(
+                    reminder.id,
+                    where=(reminder.record_model == cls.__name__)
+                    & (reminder.record_id == case.id)
+                    & (reminder.kind == kind)
+                    & (reminder.due_date == case.due_date)
+                    & (reminder.level < level)
+                    & (reminder.date == date)))
         where &= (cls._reminder_where(tables, kind)
             & (cls._reminder_company(tables)
                 == Transaction().context.get('company', -1))

@@ -170,6 +170,9 @@ class Reminder(ModelSQL, ModelView):
         help="0 for a reminder, the level of an escalation: 1 to the first "
         "person to escalate to, 2 and up to the next ones.")
     due_date = fields.Date("Due Date", required=True, readonly=True)
+    date = fields.Date(
+        "Date", required=True, readonly=True,
+        help="The day of the run of the reminders that sent it.")
     user = fields.Many2One('res.user', "User", readonly=True)
     company = fields.Many2One('company.company', "Company", readonly=True)
 
@@ -188,24 +191,41 @@ class Reminder(ModelSQL, ModelView):
                     (t.record_id, Index.Equality())),
                 Index(t, (t.level, Index.Range())),
                 })
-        cls._order.insert(0, ('create_date', 'DESC'))
+        cls._order[0:0] = [('date', 'DESC'), ('create_date', 'DESC')]
 
     @classmethod
     def __register__(cls, module):
         table_h = cls.__table_handler__(module)
+        exist = table_h.table_exist(cls._table)
         level_exists = table_h.column_exist('level')
+        date_exists = table_h.column_exist('date')
         super().__register__(module)
         table_h = cls.__table_handler__(module)
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
         # Migration from 8.0.0: escalation levels
         table_h.drop_constraint('record_kind_due_date_unique')
         if not level_exists:
-            cursor = Transaction().connection.cursor()
-            table = cls.__table__()
             cursor.execute(*table.update([table.level], [0],
                     where=table.level == Null))
             cursor.execute(*table.update([table.level], [1],
                     where=table.kind.in_([k for k, _ in cls.kind.selection
                             if is_escalation(k)])))
+        # Migration from 8.0.x: the day of the run, that of the creation
+        if exist and not date_exists:
+            cursor.execute(*table.select(
+                    table.id, table.create_date, where=table.date == Null))
+            ids = defaultdict(list)
+            for id_, create_date in cursor.fetchall():
+                if isinstance(create_date, str):
+                    create_date = dt.datetime.fromisoformat(create_date)
+                ids[create_date.date()].append(id_)
+            for date, date_ids in ids.items():
+                for sub_ids in grouped_slice(
+                        date_ids, backend.MAX_QUERY_PARAMS):
+                    cursor.execute(*table.update(
+                            [table.date], [date],
+                            where=table.id.in_(list(sub_ids))))
 
     @classmethod
     def default_level(cls):
@@ -248,13 +268,20 @@ class Reminder(ModelSQL, ModelView):
             for kind in Model._reminder_messages:
                 kind_date = date if is_escalation(kind) else limit
                 for level in Model._reminder_levels(kind, kind_date):
-                    cls._send(Model, kind, kind_date, company_id, level)
+                    cls._send(
+                        Model, kind, kind_date, company_id, level,
+                        run_date=date)
             Model._reminders_sent(date)
 
     @classmethod
-    def _send(cls, Model, kind, date, company_id, level=None):
+    def _send(cls, Model, kind, date, company_id, level=None,
+            run_date=None):
+        """Record and send the reminders of kind and level of Model due by
+        date, on the day run_date (date by default)"""
         if level is None:
             level = 1 if is_escalation(kind) else 0
+        if run_date is None:
+            run_date = date
         pool = Pool()
         User = pool.get('res.user')
         Lang = pool.get('ir.lang')
@@ -279,14 +306,14 @@ class Reminder(ModelSQL, ModelView):
             return []
         columns = [
             reminder.record_model, reminder.record_id, reminder.kind,
-            reminder.due_date, reminder.level, reminder.user,
+            reminder.due_date, reminder.level, reminder.date, reminder.user,
             reminder.company, reminder.create_uid, reminder.create_date]
         # A statement takes a bounded number of parameters
         for sub_rows in grouped_slice(
                 rows, backend.MAX_QUERY_PARAMS // len(columns)):
             cursor.execute(*reminder.insert(columns, [
-                        [Model.__name__, r, kind, d, level, u, company_id,
-                            transaction.user, CurrentTimestamp()]
+                        [Model.__name__, r, kind, d, level, run_date, u,
+                            company_id, transaction.user, CurrentTimestamp()]
                         for r, d, u in sub_rows]))
 
         # The due date of the query: a record may have several

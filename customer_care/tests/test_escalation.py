@@ -130,12 +130,12 @@ class EscalationTestCase(tools.ModuleDatabaseTestCase):
         earlier = self.create_case(due_date=day(1))
         # Due on Friday 4: not overdue on the day; the case due on Tuesday
         # 1 was 2 business days overdue on Thursday 3 (Wednesday 2 and
-        # Thursday 3): levels 1 and 2
+        # Thursday 3): level 1, level 2 on the next run (one level a run)
         self.send(day(4))
         self.assertEqual(self.escalations(), {
                 (earlier.id, 1, 'team_manager'),
-                (earlier.id, 2, 'coordinator'),
                 })
+        self.assertEqual(self.levels([case, earlier]), [0, 1])
 
         # Saturday 5: level 1 to the team's manager (as before the levels)
         self.send(day(5))
@@ -179,6 +179,38 @@ class EscalationTestCase(tools.ModuleDatabaseTestCase):
         self.assertEqual(
             notification.label,
             "Overdue cases escalated to you at level 2: 1")
+
+    @with_transaction()
+    def test_one_level_a_run(self):
+        """Test a case found long overdue (the first run after the levels
+        are set) climbs one level a run, not all of them at once, and a
+        second run on the same day sends nothing more"""
+        pool = Pool()
+        Notification = pool.get('res.notification')
+        Reminder = pool.get('customer_care.reminder')
+        self.setup_company()
+        # Due on Tuesday 1: past the days of the three levels on Tuesday 15
+        case = self.create_case(due_date=day(1))
+        self.send(day(15))
+        self.send(day(15))
+        self.assertEqual(self.escalations(), {
+                (case.id, 1, 'team_manager')})
+        self.assertEqual(self.levels([case]), [1])
+        self.assertFalse(Notification.search([
+                    ('user.login', 'in', ['coordinator', 'manager'])]))
+        self.send(day(16))
+        self.assertEqual(self.escalations(), {
+                (case.id, 1, 'team_manager'),
+                (case.id, 2, 'coordinator')})
+        self.send(day(17))
+        self.assertEqual(self.levels([case]), [3])
+        # Each reminder keeps the day of its run
+        self.assertEqual(
+            sorted((r.level, r.date) for r in Reminder.search([
+                        ('kind', '=', 'escalation')])),
+            [(1, day(15)), (2, day(16)), (3, day(17))])
+        self.assertEqual(len(Notification.search([
+                        ('user.login', '=', 'manager')])), 1)
 
     @with_transaction()
     def test_most_urgent_first(self):
@@ -229,6 +261,7 @@ class EscalationTestCase(tools.ModuleDatabaseTestCase):
         Reminder = pool.get('customer_care.reminder')
         self.setup_company()
         case = self.create_case()
+        self.send(day(5))
         self.send(day(10))
         self.assertEqual(self.levels([case]), [2])
         table = Case.__table__()
@@ -271,6 +304,13 @@ class EscalationTestCase(tools.ModuleDatabaseTestCase):
         self.send(day(5))
         self.assertEqual(self.escalations(), {
                 (claim.id, 1, 'team_manager'),
+                (normal_claim.id, 1, 'team_manager'),
+                (low.id, 1, 'team_manager'),
+                })
+        # The high claim at level 2 on the next day, the others not yet
+        self.send(day(6))
+        self.assertEqual(self.escalations(), {
+                (claim.id, 1, 'team_manager'),
                 (claim.id, 2, 'manager'),
                 (normal_claim.id, 1, 'team_manager'),
                 (low.id, 1, 'team_manager'),
@@ -303,7 +343,13 @@ class EscalationTestCase(tools.ModuleDatabaseTestCase):
             configuration.escalation_coordinator = None
             configuration.save()
         case = self.create_case()
+        # Past the days of the three levels: level 1 first, then level 3
+        # on the next run (level 2 has nobody)
         self.send(day(15))
+        self.assertEqual(self.escalations(), {
+                (case.id, 1, 'team_manager'),
+                })
+        self.send(day(16))
         self.assertEqual(self.escalations(), {
                 (case.id, 1, 'team_manager'),
                 (case.id, 3, 'manager'),
@@ -314,7 +360,7 @@ class EscalationTestCase(tools.ModuleDatabaseTestCase):
                 Pool().get('res.user').search([
                         ('login', '=', 'coordinator')])[0])
             configuration.save()
-        self.send(day(16))
+        self.send(day(17))
         self.assertIn((case.id, 2, 'coordinator'), self.escalations())
         self.assertEqual(self.levels([case]), [3])
 

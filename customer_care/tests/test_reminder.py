@@ -110,6 +110,32 @@ class ReminderTestCase(tools.ModuleDatabaseTestCase):
         self.assertEqual(len(Reminder.search([])), 2)
 
     @with_transaction()
+    def test_run_date_migration(self):
+        """Test the update of the module gives the reminders recorded before
+        the day of their run the day they were created"""
+        pool = Pool()
+        Reminder = pool.get('customer_care.reminder')
+        company = create_company()
+        self._actions(company, 2)
+        with set_company(company):
+            Reminder.send_reminders(date=TODAY)
+        reminders = Reminder.search([])
+        self.assertEqual({r.date for r in reminders}, {TODAY})
+        table = Reminder.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.create_date], [dt.datetime(2025, 12, 31, 23, 30)],
+                where=table.id == reminders[0].id))
+        cursor.execute('ALTER TABLE "customer_care_reminder" '
+            'DROP COLUMN "date"')
+
+        Reminder.__register__('customer_care')
+        Transaction().cache.clear()
+        self.assertEqual(
+            [r.date for r in Reminder.browse([r.id for r in reminders])],
+            [dt.date(2025, 12, 31), reminders[1].create_date.date()])
+
+    @with_transaction()
     def test_cron_companies(self):
         "Test the scheduled action reminds for each of its companies"
         pool = Pool()
