@@ -242,6 +242,15 @@ def to_utc(datetime, company):
         dt.timezone.utc).replace(tzinfo=None)
 
 
+def utc_bounds(company, start, end):
+    """Return the naive UTC datetimes [from, to) of the days start to end
+    in the company's time zone"""
+    return (
+        to_utc(dt.datetime.combine(start, dt.time()), company),
+        to_utc(dt.datetime.combine(
+                end + dt.timedelta(days=1), dt.time()), company))
+
+
 def get_calendar(company=None):
     "Return the BusinessCalendar of the company (of the context by default)"
     pool = Pool()

@@ -22,6 +22,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .calendar import utc_bounds
 from .case import KINDS
 from .exceptions import ReviewError, ReviewValidationError
 from .ir import open_records
@@ -377,19 +378,20 @@ class Review(
         if from_date <= to_date:
             for case in Case.search([
                         ('contract', 'in', contract_ids),
-                        ('received', '>=',
-                            dt.datetime.combine(from_date, dt.time())),
+                        # a day more each side: the days of the periods are
+                        # in the time zone of each review's company
+                        ('received', '>=', dt.datetime.combine(
+                                from_date - dt.timedelta(days=1), dt.time())),
                         ('received', '<', dt.datetime.combine(
-                                to_date + dt.timedelta(days=1), dt.time())),
+                                to_date + dt.timedelta(days=2), dt.time())),
                         ('state', '!=', 'cancelled'),
                         ], order=[('id', 'ASC')]):
                 cases[case.contract.id].append(case)
 
         lines = []
         for review in reviews:
-            start = dt.datetime.combine(review.period_start, dt.time())
-            end = dt.datetime.combine(
-                review.period_end + dt.timedelta(days=1), dt.time())
+            start, end = utc_bounds(
+                review.company, review.period_start, review.period_end)
             review_cases = [c for c in cases[review.contract.id]
                 if start <= c.received < end]
             kinds = defaultdict(lambda: [0, 0])

@@ -9,6 +9,9 @@ case leaves the registered state (taken into analysis, assigned, waiting for
 information, answered or closed).
 """
 import datetime as dt
+import operator
+from collections import defaultdict
+from functools import reduce
 
 from sql import Literal, Null
 from sql.aggregate import Min, Sum
@@ -18,9 +21,9 @@ from sql.conditionals import Coalesce
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
-from .calendar import get_calendar, to_local, to_utc
+from .calendar import get_calendar, to_local, to_utc, utc_bounds
 from .case import KINDS, PRIORITIES, TERM_UNITS
 from .exceptions import SlaValidationError
 
@@ -170,11 +173,41 @@ class Target(ModelSQL, ModelView):
         return to_utc(response, company), to_utc(answer, company)
 
 
+def received_between(case, from_date, to_date, company=None):
+    """Return the condition that a case of the table was received on the
+    days from_date to to_date in the time zone of its company (of the
+    company id when given): one bound per time zone of the companies"""
+    pool = Pool()
+    Company = pool.get('company.company')
+    if company is None:
+        with without_check_access():
+            companies = Company.search([], order=[('id', 'ASC')])
+    elif company > 0:
+        companies = [Company(company)]
+    else:
+        companies = []
+    zones = defaultdict(list)
+    for record in companies:
+        zones[record.timezone or None].append(record)
+    conditions = []
+    for records in zones.values():
+        from_, to = utc_bounds(records[0], from_date, to_date)
+        condition = (case.received >= from_) & (case.received < to)
+        if company is None:
+            condition &= case.company.in_([r.id for r in records])
+        conditions.append(condition)
+    if not conditions:
+        from_, to = utc_bounds(None, from_date, to_date)
+        return (case.received >= from_) & (case.received < to)
+    return reduce(operator.or_, conditions)
+
+
 def sla_case_query(
         from_date, to_date, company=None, now=None, per_case=False,
         table=None, where=None):
     """Return the SQL query of the SLA figures of the contracts' cases
-    received between from_date and to_date, per contract and kind (and per
+    received on the days from_date to to_date in their company's time zone,
+    per contract and kind (and per
     case when per_case is set); where is a further condition on the table
     of the cases.
 
@@ -188,8 +221,6 @@ def sla_case_query(
     condition = where
     if now is None:
         now = dt.datetime.now()
-    start = dt.datetime.combine(from_date, dt.time())
-    end = dt.datetime.combine(to_date + dt.timedelta(days=1), dt.time())
     answered = Coalesce(case.answer_date, case.closed_date)
     response_breached = ((case.sla_response_deadline != Null)
         & (((case.first_response_date == Null)
@@ -202,7 +233,7 @@ def sla_case_query(
     within = ~breached & (answered != Null)
     where = ((case.contract != Null) & (case.sla != Null)
         & (case.state != 'cancelled')
-        & (case.received >= start) & (case.received < end))
+        & received_between(case, from_date, to_date, company=company))
     if company is not None:
         where &= case.company == company
     if condition is not None:

@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
-from trytond.modules.company.tests import set_company
+from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.customer_care.models import sla as sla_module
 from trytond.modules.customer_care.models.fulfilment import last_quarter
 from trytond.modules.customer_care.tests.tools import key_db_cache
@@ -25,12 +25,13 @@ from trytond.tests.test_tryton import with_transaction  # noqa: E402
 class SlaTestCase(tools.ModuleDatabaseTestCase):
     "Test the SLAs and the service reviews of the contracts"
 
-    def _setup(self):
-        "Create a Colombian company, a customer and an SLA; return them"
+    def _setup(self, timezone=None):
+        """Create a Colombian company (in timezone if given), a customer and
+        an SLA; return them"""
         pool = Pool()
         Sla = pool.get('customer_care.sla')
         company, customer = tools.create_company_customer(
-            customer={'addresses': [{}]})
+            customer={'addresses': [{}]}, timezone=timezone)
         with set_company(company):
             sla = Sla(name="Gold", compliance_target=80)
             sla.targets = [
@@ -433,6 +434,78 @@ class SlaTestCase(tools.ModuleDatabaseTestCase):
             self.assertEqual(
                 figure(to_date=dt.date(2026, 5, 31)), 50.0)
             self.assertIsNone(figure(to_date=dt.date(2026, 2, 28)))
+
+    @with_transaction()
+    def test_sla_period_company_zone(self):
+        """Test the SLA figures of a period count the cases received on its
+        days in the time zone of their company: the indicator, the CCT, the
+        contract's compliance and the service review"""
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        Contract = pool.get('sale.subscription')
+        Fulfilment = pool.get('customer_care.contract.fulfilment')
+        Indicator = pool.get('customer_care.indicator')
+        Review = pool.get('customer_care.service_review')
+        company, customer, sla = self._setup(timezone='America/Bogota')
+        other = create_company(name="Other")
+
+        def case(contract, received, answered):
+            case = self._case(customer, contract, received, kind='complaint')
+            Case.write([case], {
+                    'state': 'answered',
+                    'first_response_date': answered,
+                    'answer_date': answered,
+                    })
+            return case
+        march = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+        with set_company(company):
+            contract = self._contract(
+                customer, sla, start=dt.date(2026, 3, 1))
+            # Tuesday 31 March 23:30 in Bogotá (1 April 04:30 UTC), answered
+            # within target: in March
+            last = case(contract, dt.datetime(2026, 4, 1, 4, 30),
+                dt.datetime(2026, 4, 1, 14, 0))
+            # Saturday 28 February 23:30 in Bogotá (1 March 04:30 UTC),
+            # answered late: in February
+            case(contract, dt.datetime(2026, 3, 1, 4, 30),
+                dt.datetime(2026, 3, 20, 14, 0))
+            indicator, = Indicator.create([{
+                        'code': 'SLA', 'name': "SLA", 'measure': 'sla_met',
+                        'direction': 'higher', 'periodicity': 'monthly',
+                        }])
+            self.assertEqual(indicator.compute(*march), (100.0, 1, 1))
+            action = indicator.records_action(*march)
+            self.assertEqual(
+                Case.search(PYSONDecoder().decode(action['pyson_domain'])),
+                [last])
+            self.assertEqual(
+                Fulfilment.get_cct_counts(company.id, *march)[:2], (1, 1))
+            with Transaction().set_context(
+                    from_date=march[0], to_date=march[1]):
+                self.assertEqual(Contract(contract.id).sla_compliance, 100.0)
+            review = Review(contract=contract, date=dt.date(2026, 4, 1))
+            review.save()
+            Review.prepare([review])
+            self.assertEqual(
+                (review.period_start, review.period_end), march)
+            self.assertEqual(list(review.cases), [last])
+            self.assertEqual(
+                (review.sla_cases, review.sla_within), (1, 1))
+        with set_company(other):
+            # A company in UTC: the same instants fall on the UTC days
+            other_sla, = pool.get('customer_care.sla').copy(
+                [sla], default={'company': other.id})
+            other_contract = self._contract(customer, other_sla)
+            case(other_contract, dt.datetime(2026, 3, 1, 4, 30),
+                dt.datetime(2026, 3, 2, 14, 0))
+            case(other_contract, dt.datetime(2026, 4, 1, 4, 30),
+                dt.datetime(2026, 4, 30, 14, 0))
+            with Transaction().set_context(
+                    from_date=march[0], to_date=march[1]):
+                self.assertEqual(
+                    Contract(other_contract.id).sla_compliance, 100.0)
+            self.assertEqual(
+                Fulfilment.get_cct_counts(other.id, *march)[:2], (1, 1))
 
     @with_transaction()
     def test_prepare_reviews_together(self):
