@@ -22,12 +22,14 @@ from sql.conditionals import Case as SQLCase
 from sql.conditionals import Coalesce
 
 import trytond.config as config
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ManagementReviewValidationError
@@ -601,25 +603,37 @@ class ReviewReport(CareReport):
         Action = pool.get('customer_care.improvement_action')
         Snapshot = pool.get('customer_care.indicator.snapshot')
         context = super().get_context(records, header, data)
-        context['review_figures'] = cls.review_figures
+        # The figures of each review once, and the names of all their
+        # indicators and services in the reader's language in one search each
+        figures = {r.id: cls.review_figures(r) for r in records}
+        context['review_figures'] = lambda review: figures[review.id]
         context['period_label'] = period_label
         context['trend_chart'] = trend_chart
         context['iso_date'] = _date
         selections = {
             name: dict(Case.fields_get([name])[name]['selection'])
             for name in ['kind', 'channel']}
+        services = cls.service_names({
+                row[0] for f in figures.values()
+                for row in f['cases']['service'] if row[0] is not None})
+        indicators = cls.indicator_names({
+                row['id'] for f in figures.values()
+                for row in f['indicators']})
 
         def case_label(dimension, key):
             "Return the label of the key of the cases' dimension"
             if dimension == 'service':
-                return cls.service_name(key) or '-'
+                if key is None:
+                    return '-'
+                return services.get(key, str(key))
             return selections[dimension].get(key, key)
         context['case_label'] = case_label
         context['action_kinds'] = dict(
             Action.fields_get(['kind'])['kind']['selection'])
         context['colours'] = dict(
             Snapshot.fields_get(['colour'])['colour']['selection'])
-        context['indicator_name'] = cls.indicator_name
+        context['indicator_name'] = lambda row: '[%s] %s' % (
+            row['code'], indicators.get(row['id'], row['name']))
         context['requirement_label'] = lambda code: gettext(
             'customer_care.msg_management_review_requirements_%s' % code)
         return context
@@ -635,25 +649,31 @@ class ReviewReport(CareReport):
             return review.get_figures()
 
     @classmethod
-    def service_name(cls, service_id):
-        "Return the name of the service in the reader's language"
+    def service_names(cls, service_ids):
+        "Return the names of the services by id in the reader's language"
         pool = Pool()
         Product = pool.get('product.product')
-        if service_id is None:
-            return None
+        names = {}
         with without_check_access():
-            products = Product.search([('id', '=', service_id)])
-        return products[0].rec_name if products else str(service_id)
+            for sub_ids in grouped_slice(
+                    list(service_ids), backend.MAX_QUERY_PARAMS):
+                names.update((p.id, p.rec_name) for p in Product.search([
+                            ('id', 'in', list(sub_ids)),
+                            ('active', 'in', [True, False]),
+                            ], order=[]))
+        return names
 
     @classmethod
-    def indicator_name(cls, row):
-        "Return the name of the indicator in the reader's language"
+    def indicator_names(cls, indicator_ids):
+        "Return the names of the indicators by id in the reader's language"
         pool = Pool()
         Indicator = pool.get('customer_care.indicator')
+        names = {}
         with without_check_access():
-            indicators = Indicator.search([
-                    ('id', '=', row['id']),
-                    ('active', 'in', [True, False]),
-                    ])
-        name = indicators[0].name if indicators else row['name']
-        return '[%s] %s' % (row['code'], name)
+            for sub_ids in grouped_slice(
+                    list(indicator_ids), backend.MAX_QUERY_PARAMS):
+                names.update((i.id, i.name) for i in Indicator.search([
+                            ('id', 'in', list(sub_ids)),
+                            ('active', 'in', [True, False]),
+                            ], order=[]))
+        return names

@@ -6,6 +6,7 @@ and cancelled ones left out), an empty period, the trend across the year,
 the queued and the in-request preparation, the freeze and the access."""
 import datetime as dt
 import subprocess
+from unittest.mock import patch
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.customer_care.tests.tools import key_db_cache
@@ -51,15 +52,15 @@ class ManagementReviewTestCase(tools.ModuleDatabaseTestCase):
                 columns, list(values.values()),
                 where=table.id == record.id))
 
-    def _service(self):
+    def _service(self, name="Water Supply", code='W1'):
         pool = Pool()
         Template = pool.get('product.template')
         Uom = pool.get('product.uom')
         ModelData = pool.get('ir.model.data')
         template = Template(
-            name="Water Supply", type='service',
+            name=name, type='service',
             default_uom=Uom(ModelData.get_id('product', 'uom_unit')),
-            products=[{'suffix_code': 'W1'}])
+            products=[{'suffix_code': code}])
         template.save()
         service, = template.products
         return service
@@ -242,6 +243,37 @@ class ManagementReviewTestCase(tools.ModuleDatabaseTestCase):
             self.assertIn("[OT] OT", text)
             self.assertIn("Water Supply", text)
             self.assertNotIn("[OTHER]", text)
+
+    @with_transaction()
+    def test_report_names_once(self):
+        """Test the report reads the names of its indicators and services in
+        one search each, whatever their number"""
+        pool = Pool()
+        Indicator = pool.get('customer_care.indicator')
+        Product = pool.get('product.product')
+        company, customer = tools.create_company_customer(
+            timezone='America/Bogota')
+        with set_company(company):
+            self._records(customer)
+            gas = self._service("Gas Supply", 'G1')
+            self._case(customer, 'complaint', 'email',
+                dt.datetime(2025, 11, 3, 15), service=gas.id)
+            for code in ['OT', 'OT2', 'OT3']:
+                self._indicator(code)
+            review = self._review(*Q4)
+            review.prepare([review])
+            self.assertEqual(len(review.figures['indicators']), 3)
+            self.assertEqual(len(review.figures['cases']['service']), 3)
+            with patch.object(
+                    Indicator, 'search', wraps=Indicator.search) as indicators, \
+                    patch.object(
+                        Product, 'search', wraps=Product.search) as products:
+                text = self.render(review)
+            self.assertEqual(indicators.call_count, 1)
+            self.assertEqual(products.call_count, 1)
+            for name in ["[OT] OT", "[OT2] OT2", "[OT3] OT3",
+                    "Water Supply", "Gas Supply"]:
+                self.assertIn(name, text)
 
     @with_transaction()
     def test_year_crossing(self):
