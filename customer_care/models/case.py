@@ -12,6 +12,7 @@ from sql.conditionals import Coalesce
 from sql.functions import CharLength
 from sql.operators import Or
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
@@ -20,7 +21,7 @@ from trytond.modules.company.model import (
     employee_field, reset_employee, set_employee)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -144,6 +145,14 @@ def compact_phone(phone):
     if phone is None:
         return None
     return re.sub(r'[\s\-().]', '', phone)
+
+
+def answer_days(calendar, company, received, answer_date):
+    """Return the business days of the calendar after the day of receipt up
+    to the day of the answer (both in the company's time zone)"""
+    return max(calendar.count_days(
+            to_local(received, company).date(),
+            to_local(answer_date, company).date()), 0)
 
 
 class Case(
@@ -541,10 +550,14 @@ class Case(
     @classmethod
     def __register__(cls, module):
         table_h = cls.__table_handler__(module)
+        exist = table_h.table_exist(cls._table)
         fill_phone_compact = (
-            table_h.table_exist(cls._table)
-            and not table_h.column_exist('contact_phone_compact'))
+            exist and not table_h.column_exist('contact_phone_compact'))
         super().__register__(module)
+        # Migration from 8.0.x: the business days to answer of the cases
+        # answered before they were stored
+        if exist:
+            cls._fill_answer_days()
         # Migration from 8.0.x: the compact phone of the search box
         if fill_phone_compact:
             cursor = Transaction().connection.cursor()
@@ -557,10 +570,50 @@ class Case(
                 ids[compact_phone(phone)].append(id_)
             # One update per distinct phone, in slices of ids
             for compact, phone_ids in ids.items():
-                for sub_ids in grouped_slice(phone_ids):
+                for sub_ids in grouped_slice(
+                        phone_ids, backend.MAX_QUERY_PARAMS):
                     cursor.execute(*table.update(
                             [table.contact_phone_compact], [compact],
-                            where=reduce_ids(table.id, sub_ids)))
+                            where=fields.SQL_OPERATORS['in'](
+                                table.id, list(sub_ids))))
+
+    @classmethod
+    def _fill_answer_days(cls, batch=10000):
+        """Store the business days to answer of the answered cases without
+        them, in batches of ids with one update per number of days"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        calendars = {}
+        last = 0
+        while True:
+            cursor.execute(*table.select(
+                    table.id, table.company, table.received,
+                    table.answer_date,
+                    where=(table.id > last) & (table.answer_date != Null)
+                    & (table.received != Null) & (table.answer_days == Null),
+                    order_by=[table.id.asc], limit=batch))
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            last = rows[-1][0]
+            ids = defaultdict(list)
+            for id_, company_id, received, answer_date in rows:
+                if company_id not in calendars:
+                    company = Company(company_id) if company_id else None
+                    calendars[company_id] = (
+                        company, get_calendar(company))
+                company, calendar = calendars[company_id]
+                ids[answer_days(
+                        calendar, company, received, answer_date)].append(id_)
+            for days, days_ids in ids.items():
+                for sub_ids in grouped_slice(
+                        days_ids, backend.MAX_QUERY_PARAMS):
+                    cursor.execute(*table.update(
+                            [table.answer_days], [days],
+                            where=fields.SQL_OPERATORS['in'](
+                                table.id, list(sub_ids))))
 
     @classmethod
     def order_number(cls, tables):
@@ -1203,10 +1256,9 @@ class Case(
         of the answer (both in the company's time zone)"""
         if not self.received or not self.answer_date:
             return None
-        calendar = get_calendar(self.company)
-        return max(calendar.count_days(
-                to_local(self.received, self.company).date(),
-                to_local(self.answer_date, self.company).date()), 0)
+        return answer_days(
+            get_calendar(self.company), self.company, self.received,
+            self.answer_date)
 
     def answer_recipient(self):
         "Return the address the answer is e-mailed to, or None"

@@ -220,6 +220,8 @@ class ImprovementAction(
                 Index(t, (t.responsible, Index.Equality())),
                 Index(t, (t.due_date, Index.Range()),
                     where=t.state.in_(RUNNING_STATES)),
+                Index(t, (t.checked, Index.Range()),
+                    where=t.state == 'checked'),
                 Index(
                     t,
                     (t.state, Index.Equality(cardinality='low')),

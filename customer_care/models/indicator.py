@@ -35,7 +35,7 @@ from trytond.pyson import Date as PYSONDate
 from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction
 
-from .calendar import to_utc
+from .calendar import utc_bounds
 from .case import CHANNELS, KINDS
 from .exceptions import IndicatorValidationError
 from .ir import context_company
@@ -163,15 +163,6 @@ def last_closed_period(today, periodicity):
     end = period_start(today, periodicity) - dt.timedelta(days=1)
     start = period_start(end, periodicity)
     return start, end
-
-
-def utc_bounds(company, start, end):
-    """Return the naive UTC datetimes [from, to) of the days start to end
-    in the company's time zone"""
-    return (
-        to_utc(dt.datetime.combine(start, dt.time()), company),
-        to_utc(dt.datetime.combine(
-                end + dt.timedelta(days=1), dt.time()), company))
 
 
 class PercentileCont(Expression):
@@ -896,15 +887,15 @@ class Indicator(DeactivableMixin, ModelSQL, ModelView):
         return ratio(*cursor.fetchone())
 
     def _records_sla_met(self, start, end):
+        from_, to = utc_bounds(self.company, start, end)
         return self._action(
             'act_case_form',
             gettext('customer_care.msg_indicator_records_sla_met'),
             domain=self._case_domain() + [
                 ('contract', '!=', None),
                 ('sla', '!=', None),
-                ('received', '>=', dt.datetime.combine(start, dt.time())),
-                ('received', '<', dt.datetime.combine(
-                        end + dt.timedelta(days=1), dt.time())),
+                ('received', '>=', from_),
+                ('received', '<', to),
                 ])
 
     # Service review commitments met on time
@@ -1031,11 +1022,12 @@ class Indicator(DeactivableMixin, ModelSQL, ModelView):
         Action = pool.get('customer_care.improvement_action')
         action = Action.__table__()
         cursor = Transaction().connection.cursor()
-        # Only the checked actions: an effectiveness typed on a done
-        # action is not checked yet
+        # The actions checked in the period (an effectiveness typed on a
+        # done action is not checked yet): the figure of a period is whole
+        # once it ends, whenever the actions were closed
         where = ((action.company == self.company.id)
             & (action.state == 'checked')
-            & (action.closed >= start) & (action.closed <= end)
+            & (action.checked >= start) & (action.checked <= end)
             & action.effectiveness.in_(['effective', 'not_effective']))
         if self.segment:
             where &= action.segment == self.segment.id
@@ -1052,8 +1044,8 @@ class Indicator(DeactivableMixin, ModelSQL, ModelView):
         domain = [
             ('company', '=', self.company.id),
             ('state', '=', 'checked'),
-            ('closed', '>=', start),
-            ('closed', '<=', end),
+            ('checked', '>=', start),
+            ('checked', '<=', end),
             ('effectiveness', 'in', ['effective', 'not_effective']),
             ]
         if self.segment:

@@ -170,6 +170,30 @@ HISTORY = [
     (1, 18, 2, 7, 6),
     (0, 12, 3, 5, 5),
     ]
+# The cases of the contracts under an SLA in the same quarters, so that the
+# CCT and the SLA targets met have four points: (quarters before the last
+# closed one, [(contract, kind, answered after the SLA's target)])
+HISTORY_SLA = [
+    (3, [('clinica', 'complaint', False), ('clinica', 'claim', True),
+            ('textiles', 'petition', False)]),
+    (2, [('textiles', 'complaint', False), ('textiles', 'claim', False),
+            ('clinica', 'petition', True)]),
+    (1, [('textiles', 'complaint', True), ('clinica', 'claim', False),
+            ('clinica', 'complaint', False)]),
+    (0, [('textiles', 'claim', False), ('clinica', 'complaint', False),
+            ('clinica', 'petition', False)]),
+    ]
+HISTORY_SLA_SUBJECT = "Novedad en el suministro del contrato"
+# The improvement actions checked in the same quarters, so that their
+# effectiveness has four points: (quarters before the last closed one,
+# [effectiveness of each action checked in it])
+HISTORY_ACTIONS = [
+    (3, ['effective', 'not_effective']),
+    (2, ['effective']),
+    (1, ['effective', 'effective', 'not_effective']),
+    (0, ['effective', 'not_effective']),
+    ]
+HISTORY_ACTION_TITLE = "Ajuste del procedimiento de respuesta a reclamos"
 HISTORY_KINDS = ['claim', 'petition', 'complaint', 'claim', 'suggestion']
 HISTORY_CHANNELS = ['phone', 'in_person', 'email', 'web', 'phone', 'box']
 HISTORY_CUSTOMERS = ['ospina', 'mejia', 'cardenas', 'barrios', 'pacheco',
@@ -1382,9 +1406,10 @@ def create_demo(config, today=None, load_translations=True,
     demo.indicators = _create_indicators(demo)
     demo.management_review = _prepare_management_review(demo)
 
-    # The scheduled reminders, run once
+    # The scheduled reminders, run yesterday and today
     if run_reminders:
         demo.log("reminders")
+        _send_reminders_yesterday(demo)
         _run_cron(demo, 'customer_care.reminder|send_reminders')
         _run_cron(demo, 'customer_care.suggestion_box|send_round_reminders')
 
@@ -1496,6 +1521,20 @@ def _register_crons(demo):
     for cron in crons:
         cron.companies.append(_fresh(demo.company))
     Cron.save(crons)
+
+
+def _send_reminders_yesterday(demo):
+    """Send the reminders as the scheduled action did yesterday, as the
+    server: a case climbs one escalation level a run, so today's run
+    escalates at level 2 the cases escalated at level 1 yesterday"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    config = demo.config
+    with Transaction().start(
+            config.database_name, config.user, context={
+                **config.context, 'company': demo.company.id}):
+        Pool().get('customer_care.reminder').send_reminders(
+            date=demo.today - dt.timedelta(days=1))
 
 
 def _run_cron(demo, method):
@@ -1947,18 +1986,22 @@ def _received(demo, spec):
     return _local(local)
 
 
-def _history_periods(demo):
-    "Yield the (first day, last day) of each quarter of HISTORY"
+def _history_quarter(demo, quarters):
+    """Return the (first day, last day) of the quarter quarters before the
+    last closed one"""
     from trytond.modules.customer_care.models.indicator import (
         last_closed_period)
     day = demo.today
-    periods = []
-    for _ in range(max(q for q, *_ in HISTORY) + 1):
+    for _ in range(quarters + 1):
         start, end = last_closed_period(day, 'quarterly')
-        periods.append((start, end))
         day = start
+    return start, end
+
+
+def _history_periods(demo):
+    "Yield the (first day, last day) of each quarter of HISTORY"
     for quarters, *counts in HISTORY:
-        yield periods[quarters], counts
+        yield _history_quarter(demo, quarters), counts
 
 
 def _create_history(demo):
@@ -1991,12 +2034,7 @@ def _create_history(demo):
         index = 0
         for (start, end), (count, late, verified, satisfied) in (
                 _history_periods(demo)):
-            days = [start + dt.timedelta(days=d)
-                for d in range((end - start).days + 1)]
-            # received early enough to be answered, closed and called
-            # before today (25 business days cover the longest)
-            days = [d for d in days if calendar.is_business_day(d)
-                and calendar.add_days(d, 25) < demo.today]
+            days = _history_days(demo, start, end)
             to_verify = verified
             for number in range(count):
                 kind = HISTORY_KINDS[index % len(HISTORY_KINDS)]
@@ -2073,8 +2111,112 @@ def _create_history(demo):
                             })
                 ids.append(case.id)
                 index += 1
+        ids += _create_sla_history(demo, pool)
+        _create_action_history(demo, pool)
         transaction.commit()
     return ids
+
+
+def _history_days(demo, start, end, after=None):
+    """Return the business days of start to end (from after), early enough
+    for their records to be answered, closed and called before today (25
+    business days cover the longest)"""
+    calendar = demo.calendar
+    return [d for d in (start + dt.timedelta(days=n)
+            for n in range((end - start).days + 1))
+        if calendar.is_business_day(d) and (after is None or d >= after)
+        and calendar.add_days(d, 25) < demo.today]
+
+
+def _create_sla_history(demo, pool):
+    """Create the closed cases of the contracts of HISTORY_SLA in their
+    quarters, answered within their SLA's targets or after them; return
+    their ids (in the transaction of the history)"""
+    Case = pool.get('customer_care.case')
+    Contract = pool.get('sale.subscription')
+    calendar = demo.calendar
+    employee = demo.employees['agente'].id
+    coordinator = demo.employees['coordinador'].id
+    ids = []
+    for quarters, cases in HISTORY_SLA:
+        start, end = _history_quarter(demo, quarters)
+        for number, (key, kind, late) in enumerate(cases):
+            contract = Contract(demo.contracts[key].id)
+            days = _history_days(demo, start, end, after=contract.start_date)
+            received_day = days[(number + 1) * len(days) // (len(cases) + 1)]
+            case, = Case.create([{
+                        'company': demo.company.id,
+                        'kind': kind,
+                        'petition_kind': (
+                            'information' if kind == 'petition' else None),
+                        'channel': 'email',
+                        'customer': contract.party.id,
+                        'contract': contract.id,
+                        'subject': HISTORY_SLA_SUBJECT,
+                        'description': HISTORY_SLA_SUBJECT + ".",
+                        'received': _local(dt.datetime.combine(
+                                received_day, dt.time(9, 15))),
+                        'team': demo.teams['service'].id,
+                        'responsible': demo.users['agente'].id,
+                        }])
+            if late:
+                # two business days after the day of the SLA's deadline
+                answer_day = calendar.add_days(
+                    case.sla_answer_deadline.replace(
+                        tzinfo=dt.timezone.utc).astimezone(
+                        ZoneInfo(TIMEZONE)).date(), 2)
+            else:
+                answer_day = calendar.add_days(received_day, 1)
+            answer_date = _local(dt.datetime.combine(
+                    answer_day, dt.time(10, 40)))
+            Case.write([case], {
+                    'state': 'closed',
+                    'registered_by': employee,
+                    'answered_by': employee,
+                    'closed_by': coordinator,
+                    'answer': "Se atendió la novedad del contrato.",
+                    'first_response_date': answer_date,
+                    'answer_date': answer_date,
+                    'answer_days': calendar.count_days(
+                        received_day, answer_day),
+                    'on_time': bool(
+                        case.deadline and answer_date <= case.deadline),
+                    'closed_date': _local(dt.datetime.combine(
+                            calendar.add_days(answer_day, 2),
+                            dt.time(16, 30))),
+                    })
+            ids.append(case.id)
+    return ids
+
+
+def _create_action_history(demo, pool):
+    """Create the improvement actions of HISTORY_ACTIONS, closed and checked
+    in their quarters (in the transaction of the history)"""
+    Action = pool.get('customer_care.improvement_action')
+    calendar = demo.calendar
+    for quarters, results in HISTORY_ACTIONS:
+        start, end = _history_quarter(demo, quarters)
+        days = _history_days(demo, start, end)
+        for number, effectiveness in enumerate(results):
+            checked = days[(number + 1) * len(days) // (len(results) + 1)]
+            closed = calendar.add_days(checked, -10)
+            opened = closed - dt.timedelta(days=45)
+            action, = Action.create([{
+                        'company': demo.company.id,
+                        'kind': 'corrective',
+                        'title': HISTORY_ACTION_TITLE,
+                        'description': "Revisar los pasos de la respuesta "
+                        "a los reclamos de facturación.",
+                        'opened': opened,
+                        'due_date': closed,
+                        'responsible': demo.users['coordinador'].id,
+                        }])
+            Action.write([action], {
+                    'state': 'checked',
+                    'closed': closed,
+                    'checked': checked,
+                    'effectiveness': effectiveness,
+                    })
 
 
 def _reload_cases(demo):

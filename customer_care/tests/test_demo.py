@@ -15,7 +15,8 @@ from proteus import Model, Report, Wizard
 from trytond.modules.customer_care.models.sampling import draw
 from trytond.modules.customer_care.tests.demo import (
     ACTIONS, CASES, CHANGE_REQUESTS, CONTRACT_SLAS, CRONS, DEMO_REVIEWS,
-    HISTORY, HISTORY_SUBJECTS, PASSWORDS, REGULATOR_LAYOUT_CODES,
+    HISTORY, HISTORY_ACTION_TITLE, HISTORY_ACTIONS, HISTORY_SLA,
+    HISTORY_SLA_SUBJECT, HISTORY_SUBJECTS, PASSWORDS, REGULATOR_LAYOUT_CODES,
     REGULATOR_LAYOUT_COLUMNS, SEGMENTS,
     SUGGESTION_BOXES, USERS, WEB_FORM_CASES, create_demo, summary)
 
@@ -33,15 +34,18 @@ ACTION_STATES = {
 # The closed cases of the past quarters and their checks (one call each)
 HISTORY_CASES = sum(count for _, count, *_ in HISTORY)
 HISTORY_CHECKS = sum(verified for *_, verified, _ in HISTORY)
+# The closed cases of the contracts and the checked actions of those quarters
+HISTORY_SLA_CASES = sum(len(cases) for _, cases in HISTORY_SLA)
+HISTORY_ACTION_COUNT = sum(len(results) for _, results in HISTORY_ACTIONS)
 DEMO_RECORDS = {
     'company.employee': 9,
-    'customer_care.case': 68 + HISTORY_CASES,
+    'customer_care.case': 68 + HISTORY_CASES + HISTORY_SLA_CASES,
     'customer_care.configuration.web_form': 1,
     'customer_care.case.information_request': 8,
     'customer_care.case.suspension': 2,
     'customer_care.change_request': 3,
     'customer_care.holiday': 9,
-    'customer_care.improvement_action': 11,
+    'customer_care.improvement_action': 11 + HISTORY_ACTION_COUNT,
     'customer_care.indicator': 17,
     'customer_care.indicator.snapshot': 68,
     'customer_care.management_review': 1,
@@ -174,10 +178,34 @@ def check_demo():
         assert len(checks) == verified, start
         assert {c.case.kind for c in checks} <= {'complaint', 'claim'}
         assert sum(c.result == 'satisfied' for c in checks) == satisfied
+    # The cases of the contracts under an SLA in each quarter, some answered
+    # after the SLA's target, and the actions checked in each quarter
+    sla_cases = Case.find([('subject', '=', HISTORY_SLA_SUBJECT)])
+    Action = Model.get('customer_care.improvement_action')
+    actions = Action.find([('title', '=', HISTORY_ACTION_TITLE)])
+    for quarters_before, cases in HISTORY_SLA:
+        start = quarters[-1 - quarters_before]
+        in_quarter = [c for c in sla_cases
+            if start <= local_date(c.received) <= period_end(start)]
+        assert len(in_quarter) == len(cases), start
+        assert all(c.state == 'closed' and c.sla and c.contract
+            and c.received >= dt.datetime.combine(
+                c.contract.start_date, dt.time()) for c in in_quarter)
+        assert sum(c.answer_date > c.sla_answer_deadline
+            for c in in_quarter) == sum(late for *_, late in cases), start
+    for quarters_before, results in HISTORY_ACTIONS:
+        start = quarters[-1 - quarters_before]
+        in_quarter = [a for a in actions
+            if start <= a.checked <= period_end(start)]
+        assert sorted(a.effectiveness for a in in_quarter) == sorted(
+            results), start
+        assert all(a.state == 'checked' and a.closed <= a.checked
+            for a in in_quarter)
     trends = {}
     for snapshot in snapshots:
         trends.setdefault(snapshot.indicator.code, []).append(snapshot)
-    for code in ['ATO', 'SC', 'QRV', 'DPR', 'D90', 'CRE']:
+    for code in ['ATO', 'SC', 'QRV', 'DPR', 'D90', 'CRE', 'CCT', 'SLA',
+            'AME']:
         assert all(s.value is not None for s in trends[code]), code
 
     # The management review of the last quarter, prepared by the
@@ -233,7 +261,8 @@ def check_demo():
     cases = Case.find([
             ('origin', '=', None), ('consent_date', '=', None),
             ('email_message_id', '=', None), ('box_round', '=', None),
-            ('subject', 'not in', list(HISTORY_SUBJECTS.values())),
+            ('subject', 'not in',
+                list(HISTORY_SUBJECTS.values()) + [HISTORY_SLA_SUBJECT]),
             ])
     assert len(cases) == len(CASES)
     for spec in CASES:
@@ -339,11 +368,14 @@ def check_demo():
     assert any(r.state == 'requested' and r.due_date < today
         for r in requests)
 
-    # The reminders ran once
+    # The reminders ran yesterday and today
     assert Reminder.find([('kind', '=', 'reminder')])
     assert Reminder.find([('kind', '=', 'escalation')])
+    assert {r.date for r in Reminder.find([])} == {
+        today - dt.timedelta(days=1), today}
     # Escalated to the teams' managers at level 1 and, 2 business days
-    # later, to the coordinator at level 2; no escalation manager: no level 3
+    # later and on a later run, to the coordinator at level 2; no
+    # escalation manager: no level 3
     escalations = Reminder.find([('kind', '=', 'escalation')])
     assert {e.level for e in escalations} == {1, 2}
     assert {e.user.login for e in escalations if e.level == 2} == {
@@ -419,8 +451,12 @@ def check_demo():
     Action = Model.get('customer_care.improvement_action')
     Segment = Model.get('customer_care.segment')
     # The action of a survey meeting's idea is checked with the surveys,
-    # that of the red indicator with the indicators
-    actions = [a for a in Action.find([('parent', '=', None)])
+    # that of the red indicator and those of the past quarters with the
+    # indicators
+    actions = [a for a in Action.find([
+                ('parent', '=', None),
+                ('title', '!=', HISTORY_ACTION_TITLE),
+                ])
         if not a.origin or a.origin.__class__.__name__ not in {
             'customer_care.survey.meeting.idea',
             'customer_care.indicator.snapshot'}]
@@ -519,10 +555,10 @@ def check_demo():
     config._context = User.get_preferences(True, {})
     visible = Case.find([])
     # The one raised in a review, those of the web form, the two that came
-    # by e-mail and the paper forms of the boxes
+    # by e-mail, the paper forms of the boxes and those of the past quarters
     assert len(visible) == (
         len(CASES) + 1 + len(WEB_FORM_CASES) + 2 + BOX_FORMS
-        + HISTORY_CASES)
+        + HISTORY_CASES + HISTORY_SLA_CASES)
     # Cases show their contract's name: agents may read contracts
     assert all(c.contract.rec_name for c in visible if c.contract)
 

@@ -313,6 +313,53 @@ class IndicatorTestCase(tools.ModuleDatabaseTestCase):
             self.assertEqual(satisfied.compute(*Q1), (100.0, 1, 1))
 
     @with_transaction()
+    def test_answer_days_migration(self):
+        """Test the update of the module stores the business days to answer
+        of the cases answered before they were stored, in batches"""
+        pool = Pool()
+        Case = pool.get('customer_care.case')
+        company, customer = self._setup()
+        with set_company(company):
+            # Received on Tuesday 31 March 2026 at 9:00 in Bogotá, answered
+            # on Monday 6 April (Holy Thursday and Good Friday between): 2
+            holy_week = self._case(
+                customer, 'complaint', dt.datetime(2026, 4, 6, 20), True)
+            self._set(Case, holy_week, received=dt.datetime(2026, 3, 31, 14))
+            # Answered at 23:30 in Bogotá on the day received: 0
+            same_day = self._case(customer, 'claim', LAST_Q1_EVENING, True)
+            self._set(Case, same_day, received=dt.datetime(2026, 3, 31, 14))
+            # Already stored: kept
+            stored = self._case(
+                customer, 'petition', dt.datetime(2026, 2, 10, 15), True)
+            self._set(Case, stored, answer_days=7)
+            # Not answered: none
+            running = self._case(
+                customer, 'petition', dt.datetime(2026, 2, 10, 15), False,
+                state='analysis')
+            self._set(Case, running, answer_date=None)
+            Transaction().cache.clear()
+            self.assertEqual(
+                [c.answer_days for c in Case.browse([c.id for c in [
+                            holy_week, same_day, stored, running]])],
+                [None, None, 7, None])
+
+            Case.__register__('customer_care')
+            Transaction().cache.clear()
+            self.assertEqual(
+                [c.answer_days for c in Case.browse([c.id for c in [
+                            holy_week, same_day, stored, running]])],
+                [2, 0, 7, None])
+
+            # In batches of one row, the same
+            self._set(Case, holy_week, answer_days=None)
+            self._set(Case, same_day, answer_days=None)
+            Case._fill_answer_days(batch=1)
+            Transaction().cache.clear()
+            self.assertEqual(
+                [c.answer_days for c in Case.browse([holy_week.id, same_day.id])],
+                [2, 0])
+
+    @with_transaction()
     def test_percentile(self):
         """Test the percentile of window functions gives PERCENTILE_CONT's
         values (on the backend of the test)"""
@@ -570,25 +617,35 @@ class IndicatorTestCase(tools.ModuleDatabaseTestCase):
             self.assertEqual(len(Action.search(
                         PYSONDecoder().decode(action['pyson_domain']))), 4)
 
-            # Closed in Q1 and checked: effective on 1 January and 10
-            # February, not effective on 31 March; the one closed on
-            # 20 March is not checked yet, the cancelled one is left out
-            for closed, effectiveness, state in [
-                    (dt.date(2026, 1, 1), 'effective', 'checked'),
-                    (dt.date(2026, 2, 10), 'effective', 'checked'),
-                    (dt.date(2026, 3, 31), 'not_effective', 'checked'),
-                    (dt.date(2026, 3, 20), 'effective', 'done'),
-                    (dt.date(2026, 4, 1), 'effective', 'checked'),
-                    (dt.date(2026, 2, 1), 'effective', 'cancelled'),
-                    (dt.date(2025, 12, 31), 'not_effective', 'checked'),
+            # Counted in the period of their check, not of their closing:
+            # in Q1 effective on 1 January (closed in December) and
+            # 10 February, not effective on 31 March; the one closed on
+            # 31 March and checked on 1 April counts in Q2 (a snapshot taken
+            # on 1 April has it); the one closed on 20 March is not checked
+            # yet, the cancelled one is left out
+            for closed, checked, effectiveness, state in [
+                    (dt.date(2025, 12, 20), dt.date(2026, 1, 1),
+                        'effective', 'checked'),
+                    (dt.date(2026, 2, 1), dt.date(2026, 2, 10),
+                        'effective', 'checked'),
+                    (dt.date(2026, 3, 20), dt.date(2026, 3, 31),
+                        'not_effective', 'checked'),
+                    (dt.date(2026, 3, 20), None, 'effective', 'done'),
+                    (dt.date(2026, 3, 31), dt.date(2026, 4, 1),
+                        'not_effective', 'checked'),
+                    (dt.date(2026, 2, 1), None, 'effective', 'cancelled'),
+                    (dt.date(2025, 12, 15), dt.date(2025, 12, 31),
+                        'not_effective', 'checked'),
                     ]:
                 action = self._action(
                     dt.date(2025, 12, 1), dt.date(2025, 12, 20),
                     state=state, closed=closed)
-                self._set(Action, action, effectiveness=effectiveness)
+                self._set(
+                    Action, action, effectiveness=effectiveness,
+                    checked=checked)
             effective = self._indicator('action_effective')
             self.assertEqual(effective.compute(*Q1), (66.7, 2, 3))
-            self.assertEqual(effective.compute(*Q2), (100.0, 1, 1))
+            self.assertEqual(effective.compute(*Q2), (0.0, 0, 1))
             # Across the year end: 31 December and 1 January
             self.assertEqual(effective.compute(
                     dt.date(2025, 12, 1), dt.date(2026, 1, 31)),
